@@ -1,0 +1,47 @@
+{#-
+    Lower-cases and trims an enum value; a value outside `accepted` becomes 'unknown'
+    (contract: unknown values are kept as unknown and flagged). Null stays null unless
+    null_is_unknown.
+-#}
+{% macro normalize_enum(expression, accepted, null_is_unknown=false) -%}
+    case
+        when lower(trim({{ expression }})) in ('{{ accepted | join("', '") }}')
+            then lower(trim({{ expression }}))
+        {%- if not null_is_unknown %}
+        when {{ expression }} is null then null
+        {%- endif %}
+        else 'unknown'
+    end
+{%- endmacro %}
+
+{#- True when the raw value was present but not one of `accepted`. -#}
+{% macro is_unknown_enum(expression, accepted, null_is_unknown=false) -%}
+    (
+        {%- if null_is_unknown %}{{ expression }} is null or {% endif -%}
+        coalesce(lower(trim({{ expression }})) not in ('{{ accepted | join("', '") }}'), false)
+    )
+{%- endmacro %}
+
+{#- Keeps one row per key: the latest by `order_by` (ties broken by the remaining columns). -#}
+{% macro deduplicate(relation, partition_by, order_by) -%}
+    select * from (
+        select
+            *,
+            row_number() over (partition by {{ partition_by }} order by {{ order_by }}) as dedup_row_number
+        from {{ relation }}
+    ) as ranked
+    where dedup_row_number = 1
+{%- endmacro %}
+
+{#-
+    The rows of a parsed base model that staging keeps: not rejected, and one per
+    event_id (at-least-once delivery): the copy with the latest _emitted_at, ties broken
+    deterministically by file and content.
+-#}
+{% macro valid_deduplicated_rows(parsed) -%}
+    {{ agent_kpis.deduplicate(
+        '(select * from ' ~ parsed ~ ' where reject_reason is null) as valid_rows',
+        'event_id',
+        'emitted_at desc nulls last, source_file desc, raw_line'
+    ) }}
+{%- endmacro %}

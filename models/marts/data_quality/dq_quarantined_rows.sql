@@ -1,0 +1,59 @@
+with
+
+{% for table in var('raw_tables') %}
+parsed_{{ table }} as (
+
+    select * from {{ ref('base_telemetry__' ~ table) }}
+
+),
+
+{% endfor %}
+rejected as (
+
+    {% for table in var('raw_tables') %}
+    select
+        '{{ table }}' as raw_table,
+        reject_reason,
+        source_file,
+        raw_line
+    from parsed_{{ table }}
+    where reject_reason is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+numbered as (
+
+    select
+        raw_table,
+        reject_reason,
+        source_file,
+        raw_line,
+        row_number() over (
+            partition by raw_table, source_file, raw_line
+            order by reject_reason
+        ) as copy_number
+    from rejected
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat([
+            'raw_table', "'|'", 'source_file', "'|'",
+            "coalesce(raw_line, '')", "'|'", dbt.cast('copy_number', api.Column.translate_type('string'))
+        ])) }} as quarantined_row_id,
+        raw_table,
+        {{ dbt.split_part('reject_reason', "':'", 1) }} as reject_reason,
+        reject_reason as reject_detail,
+        source_file,
+        {{ agent_kpis.mask_raw_record('raw_line') }} as raw_line_masked,
+        length(raw_line) as raw_line_chars
+
+    from numbered
+
+)
+
+select * from final

@@ -1,0 +1,14 @@
+{{ agent_kpis.parse_raw_telemetry(
+    source('telemetry', 'llm_calls'),
+    [
+        'task_id string required',
+        'model string',
+        'provider string',
+        'input_tokens integer',
+        'output_tokens integer',
+        'cached_input_tokens integer',
+        'started_at timestamp',
+        'ended_at timestamp',
+        'cost_usd decimal',
+    ]
+) }}

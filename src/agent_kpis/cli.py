@@ -1,0 +1,106 @@
+"""`agent-kpis`: the project's command line (generate, bench-generate, summary)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from agent_kpis.generator import FORMATS, FaultRates, GeneratorConfig, generate
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_RAW_ROOT = PROJECT_DIR / "data" / "raw"
+DEFAULT_DUCKDB = PROJECT_DIR / "data" / "agent_kpis.duckdb"
+
+
+def raw_root() -> Path:
+    return Path(os.environ.get("AGENT_KPIS_RAW_ROOT", DEFAULT_RAW_ROOT))
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("AGENT_KPIS_DUCKDB", DEFAULT_DUCKDB))
+
+
+def _config_from_args(args: argparse.Namespace) -> GeneratorConfig:
+    faults = FaultRates.none() if args.no_faults else FaultRates(
+        **{name: getattr(args, f"rate_{name}") for name in FaultRates.__dataclass_fields__}
+    )
+    end = date.fromisoformat(args.end_date) if args.end_date else GeneratorConfig().end_date
+    return GeneratorConfig(tasks=args.tasks, days=args.days, seed=args.seed, end_date=end, fmt=args.format,
+                           faults=faults)
+
+
+def _add_generator_args(p: argparse.ArgumentParser, tasks: int) -> None:
+    p.add_argument("--tasks", type=int, default=tasks)
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--end-date", help="last day (exclusive) of the window, YYYY-MM-DD; default today (UTC)")
+    p.add_argument("--format", choices=FORMATS, default="jsonl")
+    p.add_argument("--no-faults", action="store_true", help="write clean telemetry (every fault rate 0)")
+    defaults = FaultRates()
+    for name in FaultRates.__dataclass_fields__:
+        p.add_argument(f"--rate-{name.replace('_', '-')}", dest=f"rate_{name}", type=float,
+                       default=getattr(defaults, name), help=f"fault rate (default {getattr(defaults, name)})")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    cfg = _config_from_args(args)
+    out = Path(args.out) if args.out else raw_root()
+    t0 = time.perf_counter()
+    report = generate(cfg, out)
+    secs = time.perf_counter() - t0
+    print(f"generated {cfg.tasks} tasks over {cfg.days} days ({cfg.fmt}) into {out} in {secs:.1f}s")
+    for name, t in report.tables.items():
+        faults = ", ".join(f"{k}={v}" for k, v in t.faults.items() if v)
+        print(f"  {name:<20} {t.lines:>9} rows in {t.files:>3} files  {faults}")
+    if args.report:
+        Path(args.report).write_text(json.dumps(report.as_dict(), default=str, indent=2))
+    return 0
+
+
+def cmd_bench_generate(args: argparse.Namespace) -> int:
+    cfg = _config_from_args(args)
+    with tempfile.TemporaryDirectory(prefix="agent-kpis-bench-") as tmp:
+        out = Path(args.out) if args.out else Path(tmp)
+        t0 = time.perf_counter()
+        report = generate(cfg, out)
+        secs = time.perf_counter() - t0
+    rows = report.total_lines
+    print(f"| tasks | format | rows written | seconds | tasks/s | rows/s |")
+    print(f"|---:|---|---:|---:|---:|---:|")
+    print(f"| {cfg.tasks:,} | {cfg.fmt} | {rows:,} | {secs:.1f} | {cfg.tasks / secs:,.0f} | {rows / secs:,.0f} |")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from agent_kpis.summary import print_summary
+
+    return print_summary(Path(args.duckdb) if args.duckdb else warehouse_path())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agent-kpis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="write demo raw telemetry")
+    _add_generator_args(g, 5000)
+    g.add_argument("--out", help="raw root to write (default $AGENT_KPIS_RAW_ROOT or data/raw)")
+    g.add_argument("--report", help="write a JSON report of rows and injected faults here")
+    g.set_defaults(func=cmd_generate)
+    b = sub.add_parser("bench-generate", help="time the generator and print tasks/s and rows/s")
+    _add_generator_args(b, 1_000_000)
+    b.add_argument("--out", help="keep the files here (default: a temporary folder)")
+    b.set_defaults(func=cmd_bench_generate, format="parquet")
+    s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
+    s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
+    s.set_defaults(func=cmd_summary)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
