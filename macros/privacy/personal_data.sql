@@ -25,7 +25,10 @@
     end
 {%- endmacro %}
 
-{#- E-mail addresses become <email>, phone-like digit runs become <phone>. -#}
+{#-
+    E-mail addresses become <email>; phone numbers in international form (+ and 7+ digits)
+    or 3-3-4 form become <phone>. Dates and timestamps are left alone.
+-#}
 {% macro mask_personal_text(expression) -%}
     {{ return(adapter.dispatch('mask_personal_text', 'agent_kpis')(expression)) }}
 {%- endmacro %}
@@ -36,7 +39,7 @@
             {{ expression }},
             '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '<email>', 'g'
         ),
-        '\+?[0-9][0-9 ().-]{7,}[0-9]', '<phone>', 'g'
+        '(\+[0-9][0-9 ().-]{6,}[0-9])|(\(?[0-9]{3}\)?[ .][0-9]{3}[ .-][0-9]{4})', '<phone>', 'g'
     )
 {%- endmacro %}
 

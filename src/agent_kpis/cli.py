@@ -27,12 +27,15 @@ def warehouse_path() -> Path:
 
 
 def _config_from_args(args: argparse.Namespace) -> GeneratorConfig:
-    faults = FaultRates.none() if args.no_faults else FaultRates(
-        **{name: getattr(args, f"rate_{name}") for name in FaultRates.__dataclass_fields__}
+    faults = (
+        FaultRates.none()
+        if args.no_faults
+        else FaultRates(**{name: getattr(args, f"rate_{name}") for name in FaultRates.__dataclass_fields__})
     )
     end = date.fromisoformat(args.end_date) if args.end_date else GeneratorConfig().end_date
-    return GeneratorConfig(tasks=args.tasks, days=args.days, seed=args.seed, end_date=end, fmt=args.format,
-                           faults=faults)
+    return GeneratorConfig(
+        tasks=args.tasks, days=args.days, seed=args.seed, end_date=end, fmt=args.format, faults=faults
+    )
 
 
 def _add_generator_args(p: argparse.ArgumentParser, tasks: int) -> None:
@@ -44,8 +47,13 @@ def _add_generator_args(p: argparse.ArgumentParser, tasks: int) -> None:
     p.add_argument("--no-faults", action="store_true", help="write clean telemetry (every fault rate 0)")
     defaults = FaultRates()
     for name in FaultRates.__dataclass_fields__:
-        p.add_argument(f"--rate-{name.replace('_', '-')}", dest=f"rate_{name}", type=float,
-                       default=getattr(defaults, name), help=f"fault rate (default {getattr(defaults, name)})")
+        p.add_argument(
+            f"--rate-{name.replace('_', '-')}",
+            dest=f"rate_{name}",
+            type=float,
+            default=getattr(defaults, name),
+            help=f"fault rate (default {getattr(defaults, name)})",
+        )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -71,8 +79,8 @@ def cmd_bench_generate(args: argparse.Namespace) -> int:
         report = generate(cfg, out)
         secs = time.perf_counter() - t0
     rows = report.total_lines
-    print(f"| tasks | format | rows written | seconds | tasks/s | rows/s |")
-    print(f"|---:|---|---:|---:|---:|---:|")
+    print("| tasks | format | rows written | seconds | tasks/s | rows/s |")
+    print("|---:|---|---:|---:|---:|---:|")
     print(f"| {cfg.tasks:,} | {cfg.fmt} | {rows:,} | {secs:.1f} | {cfg.tasks / secs:,.0f} | {rows / secs:,.0f} |")
     return 0
 

@@ -24,13 +24,26 @@ def _f(name: str, type_: FieldType = "string", required: bool = False, enum: tup
 
 
 EVENT_TYPES = (
-    "created", "started", "escalated", "handed_off", "resumed",
-    "completed", "failed", "abandoned", "reopened",
+    "created",
+    "started",
+    "escalated",
+    "handed_off",
+    "resumed",
+    "completed",
+    "failed",
+    "abandoned",
+    "reopened",
 )
 TOOL_STATUSES = ("success", "error", "timeout", "denied")
 ERROR_CATEGORIES = (
-    "validation_failure", "dependency_outage", "policy_deny", "timeout",
-    "rate_limited", "auth_error", "agent_error", "unknown",
+    "validation_failure",
+    "dependency_outage",
+    "policy_deny",
+    "timeout",
+    "rate_limited",
+    "auth_error",
+    "agent_error",
+    "unknown",
 )
 VERIFICATION_STATUSES = ("passed", "failed", "error", "pending")
 INTERVENTION_KINDS = ("review", "approval", "edit", "handoff", "takeover")
@@ -43,15 +56,25 @@ RELEASE_COMPONENTS = ("agent", "prompt", "model", "tool", "policy", "dataset", "
 _COMMON = (_f("event_id", required=True), _f("_emitted_at", "timestamp"))
 
 TABLES: dict[str, tuple[Field, ...]] = {
-    "task_events": _COMMON + (
+    "task_events": (
+        *_COMMON,
         _f("task_id", required=True),
         _f("event_type", enum=EVENT_TYPES),
         _f("occurred_at", "timestamp", required=True),
-        _f("agent_id"), _f("agent_version"), _f("prompt_version"), _f("model"),
-        _f("task_type"), _f("channel"), _f("region"), _f("product_line"),
-        _f("customer_tier"), _f("customer_id"), _f("reason"),
+        _f("agent_id"),
+        _f("agent_version"),
+        _f("prompt_version"),
+        _f("model"),
+        _f("task_type"),
+        _f("channel"),
+        _f("region"),
+        _f("product_line"),
+        _f("customer_tier"),
+        _f("customer_id"),
+        _f("reason"),
     ),
-    "tool_calls": _COMMON + (
+    "tool_calls": (
+        *_COMMON,
         _f("call_id", required=True),
         _f("task_id", required=True),
         _f("attempt", "integer", required=True),
@@ -68,22 +91,30 @@ TABLES: dict[str, tuple[Field, ...]] = {
         _f("output", "json"),
         _f("sensitive_fields", "string_list"),
     ),
-    "llm_calls": _COMMON + (
+    "llm_calls": (
+        *_COMMON,
         _f("task_id", required=True),
-        _f("model"), _f("provider"),
-        _f("input_tokens", "integer"), _f("output_tokens", "integer"),
+        _f("model"),
+        _f("provider"),
+        _f("input_tokens", "integer"),
+        _f("output_tokens", "integer"),
         _f("cached_input_tokens", "integer"),
-        _f("started_at", "timestamp"), _f("ended_at", "timestamp"),
+        _f("started_at", "timestamp"),
+        _f("ended_at", "timestamp"),
         _f("cost_usd", "decimal"),
     ),
-    "verifications": _COMMON + (
+    "verifications": (
+        *_COMMON,
         _f("task_id", required=True),
-        _f("check_name"), _f("system_of_record"),
+        _f("check_name"),
+        _f("system_of_record"),
         _f("status", enum=VERIFICATION_STATUSES),
         _f("verified_at", "timestamp", required=True),
-        _f("expected"), _f("observed"),
+        _f("expected"),
+        _f("observed"),
     ),
-    "human_interventions": _COMMON + (
+    "human_interventions": (
+        *_COMMON,
         _f("task_id", required=True),
         _f("kind", enum=INTERVENTION_KINDS),
         _f("actor_role"),
@@ -91,24 +122,30 @@ TABLES: dict[str, tuple[Field, ...]] = {
         _f("minutes", "decimal"),
         _f("outcome"),
     ),
-    "policy_events": _COMMON + (
+    "policy_events": (
+        *_COMMON,
         _f("task_id", required=True),
-        _f("call_id"), _f("policy_id"),
+        _f("call_id"),
+        _f("policy_id"),
         _f("decision", enum=POLICY_DECISIONS),
-        _f("is_violation", "boolean"), _f("is_near_miss", "boolean"),
+        _f("is_violation", "boolean"),
+        _f("is_near_miss", "boolean"),
         _f("severity", enum=SEVERITIES),
         _f("sensitive_field"),
         _f("occurred_at", "timestamp", required=True),
     ),
-    "feedback": _COMMON + (
+    "feedback": (
+        *_COMMON,
         _f("task_id", required=True),
         _f("submitted_at", "timestamp", required=True),
-        _f("csat", "integer"), _f("nps", "integer"),
+        _f("csat", "integer"),
+        _f("nps", "integer"),
         _f("thumbs", enum=THUMBS),
         _f("opted_out", "boolean"),
         _f("comment"),
     ),
-    "evaluations": _COMMON + (
+    "evaluations": (
+        *_COMMON,
         _f("task_id", required=True),
         _f("evaluator_type", enum=EVALUATOR_TYPES),
         _f("rubric"),
@@ -116,17 +153,20 @@ TABLES: dict[str, tuple[Field, ...]] = {
         _f("passed", "boolean"),
         _f("evaluated_at", "timestamp"),
     ),
-    "business_outcomes": _COMMON + (
+    "business_outcomes": (
+        *_COMMON,
         _f("task_id", required=True),
         _f("outcome_type"),
         _f("value_usd", "decimal"),
         _f("occurred_at", "timestamp"),
     ),
-    "releases": _COMMON + (
+    "releases": (
+        *_COMMON,
         _f("release_id", required=True),
         _f("agent_id"),
         _f("component", enum=RELEASE_COMPONENTS),
-        _f("component_name"), _f("version"),
+        _f("component_name"),
+        _f("version"),
         _f("deployed_at", "timestamp", required=True),
         _f("description"),
     ),

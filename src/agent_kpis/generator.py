@@ -42,10 +42,16 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "string_list": pa.list_(pa.string()),
 }
 _TIME_FIELD = {
-    "task_events": "occurred_at", "tool_calls": "started_at", "llm_calls": "started_at",
-    "verifications": "verified_at", "human_interventions": "started_at",
-    "policy_events": "occurred_at", "feedback": "submitted_at",
-    "evaluations": "evaluated_at", "business_outcomes": "occurred_at", "releases": "deployed_at",
+    "task_events": "occurred_at",
+    "tool_calls": "started_at",
+    "llm_calls": "started_at",
+    "verifications": "verified_at",
+    "human_interventions": "started_at",
+    "policy_events": "occurred_at",
+    "feedback": "submitted_at",
+    "evaluations": "evaluated_at",
+    "business_outcomes": "occurred_at",
+    "releases": "deployed_at",
 }
 _UNKNOWN_ENUM_VALUE = "mystery_value"
 _OFFSETS_MIN = np.array([60, 120, 330, -300, -420])
@@ -155,9 +161,7 @@ class _World:
         self.end_us = int(end.timestamp()) * US
         self.start_us = self.end_us - cfg.days * DAY
         self.start_weekday = (end - timedelta(days=cfg.days)).weekday()
-        self.release_us = {
-            r.release_id: self.start_us + int(r.day_fraction * cfg.days * DAY) for r in cat.RELEASES
-        }
+        self.release_us = {r.release_id: self.start_us + int(r.day_fraction * cfg.days * DAY) for r in cat.RELEASES}
         self.tables: dict[str, pa.Table] = {}
 
     # -- tasks --------------------------------------------------------------------------
@@ -258,20 +262,43 @@ class _World:
         rng, n = self.rng, self.cfg.tasks
         ar = np.arange(n)
         # event type index in contract order
-        e = {name: i for i, name in enumerate(("created", "started", "escalated", "handed_off", "resumed",
-                                               "completed", "failed", "abandoned", "reopened"))}
+        e = {
+            name: i
+            for i, name in enumerate(
+                (
+                    "created",
+                    "started",
+                    "escalated",
+                    "handed_off",
+                    "resumed",
+                    "completed",
+                    "failed",
+                    "abandoned",
+                    "reopened",
+                )
+            )
+        }
         resumed = self.handed_off & (rng.random(n) < 0.3)
         parts = [
             (ar, np.full(n, e["created"]), self.created),
             (ar, np.full(n, e["started"]), self.started),
-            (ar[self.escalated], np.where(self.handed_off, e["handed_off"], e["escalated"])[self.escalated],
-             self.escalated_at[self.escalated]),
+            (
+                ar[self.escalated],
+                np.where(self.handed_off, e["handed_off"], e["escalated"])[self.escalated],
+                self.escalated_at[self.escalated],
+            ),
             (ar[resumed], np.full(resumed.sum(), e["resumed"]), self.escalated_at[resumed] + 5 * MINUTE),
-            (ar[self.terminal], np.array([e["completed"], e["failed"], e["abandoned"]])[self.kind[self.terminal]],
-             self.resolved[self.terminal]),
+            (
+                ar[self.terminal],
+                np.array([e["completed"], e["failed"], e["abandoned"]])[self.kind[self.terminal]],
+                self.resolved[self.terminal],
+            ),
             (ar[self.reopened], np.full(self.reopened.sum(), e["reopened"]), self.reopen_at[self.reopened]),
-            (ar[self.recompleted], np.full(self.recompleted.sum(), e["completed"]),
-             self.recomplete_at[self.recompleted]),
+            (
+                ar[self.recompleted],
+                np.full(self.recompleted.sum(), e["completed"]),
+                self.recomplete_at[self.recompleted],
+            ),
         ]
         task = np.concatenate([p[0] for p in parts])
         etype = np.concatenate([p[1] for p in parts])
@@ -283,26 +310,36 @@ class _World:
         def cohort(values: list[str] | tuple[str, ...], idx: np.ndarray) -> pa.Array:
             return _null_where(_take(values, idx[task]), ~is_created)
 
-        reasons = ["customer asked for a human", "tool returned an error", "could not verify identity",
-                   "customer stopped responding", "request outside policy", "missing information"]
+        reasons = [
+            "customer asked for a human",
+            "tool returned an error",
+            "could not verify identity",
+            "customer stopped responding",
+            "request outside policy",
+            "missing information",
+        ]
         has_reason = np.isin(etype, [e["escalated"], e["handed_off"], e["failed"], e["abandoned"]])
         reason = _with_pii(rng, _take(reasons, rng.integers(0, len(reasons), m)), 0.3)
-        self._emit("task_events", at, {
-            "task_id": pc.take(self.task_ids, pa.array(task)),
-            "event_type": _take(list(e), etype),
-            "occurred_at": _ts(at),
-            "agent_id": _null_where(_take(self.agent_names, self.agent[task]), ~repeat_agent),
-            "agent_version": cohort(self.version_names, self.agent_version),
-            "prompt_version": cohort(self.prompt_names, self.prompt_version),
-            "model": cohort([cat.AGENTS[a]["model"] for a in self.agent_names], self.agent),
-            "task_type": cohort(self.type_names, self.tt),
-            "channel": cohort([c for c, _ in cat.CHANNELS], self.channel),
-            "region": cohort([c for c, _ in cat.REGIONS], self.region),
-            "product_line": cohort([c for c, _ in cat.PRODUCT_LINES], self.product_line),
-            "customer_tier": cohort([c for c, _ in cat.CUSTOMER_TIERS], self.tier),
-            "customer_id": _null_where(_ids("cust-", self.customer[task]), ~is_created),
-            "reason": _null_where(reason, ~has_reason),
-        })
+        self._emit(
+            "task_events",
+            at,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(task)),
+                "event_type": _take(list(e), etype),
+                "occurred_at": _ts(at),
+                "agent_id": _null_where(_take(self.agent_names, self.agent[task]), ~repeat_agent),
+                "agent_version": cohort(self.version_names, self.agent_version),
+                "prompt_version": cohort(self.prompt_names, self.prompt_version),
+                "model": cohort([cat.AGENTS[a]["model"] for a in self.agent_names], self.agent),
+                "task_type": cohort(self.type_names, self.tt),
+                "channel": cohort([c for c, _ in cat.CHANNELS], self.channel),
+                "region": cohort([c for c, _ in cat.REGIONS], self.region),
+                "product_line": cohort([c for c, _ in cat.PRODUCT_LINES], self.product_line),
+                "customer_tier": cohort([c for c, _ in cat.CUSTOMER_TIERS], self.tier),
+                "customer_id": _null_where(_ids("cust-", self.customer[task]), ~is_created),
+                "reason": _null_where(reason, ~has_reason),
+            },
+        )
 
     def _spread(self, task: np.ndarray, k: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Times for the k-th of `counts` items of a task, spread over the task's working time."""
@@ -333,7 +370,8 @@ class _World:
         # final attempt: 0 success, 1 validation, 2 auth, 3 agent_error, 4 denied, 5 timeout (gave up)
         final = np.select(
             [uf < p_val, uf < p_val + 0.01, uf < p_val + 0.03, uf < p_val + 0.045],
-            [1, 2, 3, 4], default=0,
+            [1, 2, 3, 4],
+            default=0,
         )
         final = np.where(self.kind[task] == 1, np.where(uf < 0, 3, final), final)
         final = np.where((final == 0) & (n_transient == 2) & (r3 < 0.4), 5, final)
@@ -351,8 +389,16 @@ class _World:
         transient_cat = rng.choice(3, m, p=[0.4, 0.3, 0.3])  # timeout, rate_limited, dependency_outage
         # status/category index per row
         status_names = ["success", "error", "timeout", "denied"]
-        cat_names = ["validation_failure", "dependency_outage", "policy_deny", "timeout",
-                     "rate_limited", "auth_error", "agent_error", "unknown"]
+        cat_names = [
+            "validation_failure",
+            "dependency_outage",
+            "policy_deny",
+            "timeout",
+            "rate_limited",
+            "auth_error",
+            "agent_error",
+            "unknown",
+        ]
         fin = np.where(is_dup_row, 0, final[call])
         status = np.where(
             is_final,
@@ -368,9 +414,16 @@ class _World:
         dur_ms = np.where(status == 2, 30000 + rng.integers(0, 500, m), np.where(status == 0, dur_ms, dur_ms * 0.5))
         started = call_start[call] + (att - 1) * 32 * US + np.where(is_dup_row, 40 * US, 0)
         ended = started + (dur_ms * 1000).astype("int64")
-        messages = ["amount failed schema validation", "upstream service unavailable", "blocked by policy",
-                    "request timed out", "rate limit exceeded", "token expired", "agent produced invalid arguments",
-                    "unexpected error"]
+        messages = [
+            "amount failed schema validation",
+            "upstream service unavailable",
+            "blocked by policy",
+            "request timed out",
+            "rate limit exceeded",
+            "token expired",
+            "agent produced invalid arguments",
+            "unexpected error",
+        ]
         msg = _with_pii(rng, _take(messages, np.maximum(ecat, 0)), 0.2)
         tool_r = tool[call]
         version = np.where(after_103[call], "2.1.0", np.array([cat.TOOLS[t].version for t in tool_names])[tool_r])
@@ -387,24 +440,29 @@ class _World:
         call_idx = np.where(is_dup_row, c + call, call)
         self.tool_task, self.tool_started, self.tool_status = task_r, started, status
         self.tool_side, self.tool_call_idx, self.tool_ids = side[call], call_idx, _ids("call-", call_idx)
-        self._emit("tool_calls", started, {
-            "call_id": self.tool_ids,
-            "task_id": task_id,
-            "attempt": pa.array(att, pa.int64()),
-            "tool_name": _take(tool_names, tool_r),
-            "tool_version": pa.array(version, pa.string()),
-            "is_side_effecting": pa.array(side[call]),
-            "idempotency_key": _null_where(_ids("idem-", call), ~has_key[call]),
-            "started_at": _ts(started),
-            "ended_at": _ts(ended),
-            "status": _take(status_names, status),
-            "error_category": _null_where(_take(cat_names, np.maximum(ecat, 0)), ecat < 0),
-            "error_message": _null_where(msg, ecat < 0),
-            "input": pc.binary_join_element_wise('{"task_ref": "', task_id, '", "attempt": ',
-                                                 pc.cast(pa.array(att), pa.string()), "}", ""),
-            "output": _null_where(pa.array(np.full(m, '{"ok": true}'), pa.string()), status != 0),
-            "sensitive_fields": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values),
-        })
+        self._emit(
+            "tool_calls",
+            started,
+            {
+                "call_id": self.tool_ids,
+                "task_id": task_id,
+                "attempt": pa.array(att, pa.int64()),
+                "tool_name": _take(tool_names, tool_r),
+                "tool_version": pa.array(version, pa.string()),
+                "is_side_effecting": pa.array(side[call]),
+                "idempotency_key": _null_where(_ids("idem-", call), ~has_key[call]),
+                "started_at": _ts(started),
+                "ended_at": _ts(ended),
+                "status": _take(status_names, status),
+                "error_category": _null_where(_take(cat_names, np.maximum(ecat, 0)), ecat < 0),
+                "error_message": _null_where(msg, ecat < 0),
+                "input": pc.binary_join_element_wise(
+                    '{"task_ref": "', task_id, '", "attempt": ', pc.cast(pa.array(att), pa.string()), "}", ""
+                ),
+                "output": _null_where(pa.array(np.full(m, '{"ok": true}'), pa.string()), status != 0),
+                "sensitive_fields": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values),
+            },
+        )
 
     def _llm_calls(self) -> None:
         rng, n = self.rng, self.cfg.tasks
@@ -417,8 +475,12 @@ class _World:
         it = self.agent_names.index("it-agent")
         unpriced = (self.agent[task] == it) & (rng.random(m) < cat.UNPRICED_MODEL_SHARE)
         model = np.where(unpriced, len(models) - 1, model)
-        providers = [next(a["provider"] for a in cat.AGENTS.values() if a["model"] == x)
-                     if x != cat.UNPRICED_MODEL else "self-hosted" for x in models]
+        providers = [
+            next(a["provider"] for a in cat.AGENTS.values() if a["model"] == x)
+            if x != cat.UNPRICED_MODEL
+            else "self-hosted"
+            for x in models
+        ]
         input_tokens = np.exp(np.log(1800) + 0.5 * rng.standard_normal(m)).astype("int64")
         output_tokens = np.exp(np.log(250) + 0.6 * rng.standard_normal(m)).astype("int64")
         cached = np.where(rng.random(m) < 0.5, (input_tokens * rng.uniform(0, 0.6, m)).astype("int64"), 0)
@@ -428,22 +490,27 @@ class _World:
                 valid_us = self.start_us + int(valid_day * self.cfg.days * DAY)
                 valid_us -= valid_us % DAY  # valid_from is a date
                 sel = (model == mi) & (started >= valid_us)
-                cost = np.where(sel, ((input_tokens - cached) * p_in + cached * p_cached
-                                      + output_tokens * p_out) / 1e6, cost)
+                cost = np.where(
+                    sel, ((input_tokens - cached) * p_in + cached * p_cached + output_tokens * p_out) / 1e6, cost
+                )
         has_cost = ~unpriced & (rng.random(m) < 0.6)
         ended = started + output_tokens * 20_000 + 300_000
         self.llm_task = task
-        self._emit("llm_calls", started, {
-            "task_id": pc.take(self.task_ids, pa.array(task)),
-            "model": _take(models, model),
-            "provider": _take(providers, model),
-            "input_tokens": pa.array(input_tokens),
-            "output_tokens": pa.array(output_tokens),
-            "cached_input_tokens": pa.array(cached),
-            "started_at": _ts(started),
-            "ended_at": _ts(ended),
-            "cost_usd": pa.array(np.round(cost, 8), pa.float64(), mask=~has_cost),
-        })
+        self._emit(
+            "llm_calls",
+            started,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(task)),
+                "model": _take(models, model),
+                "provider": _take(providers, model),
+                "input_tokens": pa.array(input_tokens),
+                "output_tokens": pa.array(output_tokens),
+                "cached_input_tokens": pa.array(cached),
+                "started_at": _ts(started),
+                "ended_at": _ts(ended),
+                "cost_usd": pa.array(np.round(cost, 8), pa.float64(), mask=~has_cost),
+            },
+        )
 
     def _verifications(self) -> None:
         rng = self.rng
@@ -456,7 +523,9 @@ class _World:
         start = np.concatenate([[0], np.cumsum([len(x) for x in checks])])
         check = start[self.tt[task]] + k
         # status index: passed, failed, error, pending; -1 missing
-        status = np.where((k == 0) & (self.bad_kind[task] >= 0), np.array([1, 2, 3, -1])[np.maximum(self.bad_kind[task], 0)], 0)
+        status = np.where(
+            (k == 0) & (self.bad_kind[task] >= 0), np.array([1, 2, 3, -1])[np.maximum(self.bad_kind[task], 0)], 0
+        )
         keep = status >= 0
         task, check, status = task[keep], check[keep], status[keep]
         at = self.resolved[task] + rng.integers(30 * US, 20 * MINUTE, len(task))
@@ -467,15 +536,19 @@ class _World:
         at = np.concatenate([at, at[sup] - rng.integers(MINUTE, 10 * MINUTE, sup.sum())])
         status = np.concatenate([status, rng.choice([1, 2, 3], sup.sum(), p=[0.6, 0.2, 0.2])])
         evidence = ["status=done", "status=open", "status=unknown", "status=queued"]
-        self._emit("verifications", at, {
-            "task_id": pc.take(self.task_ids, pa.array(task)),
-            "check_name": _take([c for c, _ in flat], check),
-            "system_of_record": _take([s for _, s in flat], check),
-            "status": _take(["passed", "failed", "error", "pending"], status),
-            "verified_at": _ts(at),
-            "expected": pa.array(np.full(len(task), "status=done"), pa.string()),
-            "observed": _take(evidence, status),
-        })
+        self._emit(
+            "verifications",
+            at,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(task)),
+                "check_name": _take([c for c, _ in flat], check),
+                "system_of_record": _take([s for _, s in flat], check),
+                "status": _take(["passed", "failed", "error", "pending"], status),
+                "verified_at": _ts(at),
+                "expected": pa.array(np.full(len(task), "status=done"), pa.string()),
+                "observed": _take(evidence, status),
+            },
+        )
 
     def _policy_events(self) -> None:
         rng = self.rng
@@ -487,12 +560,11 @@ class _World:
         att = np.flatnonzero(allow | deny | approve)
         decision = np.where(deny[att], 1, np.where(approve[att], 2, 0))
         policies = ["tool-allowlist", "pii-guard", "refund-approval", "spend-limit"]
-        policy = np.where(decision == 1, np.where(rng.random(len(att)) < 0.5, 1, 3),
-                          np.where(decision == 2, 2, 0))
+        policy = np.where(decision == 1, np.where(rng.random(len(att)) < 0.5, 1, 3), np.where(decision == 2, 2, 0))
         violation = self.terminal & (rng.random(n) < self.p_violation)
         near_miss = rng.random(n) < 0.015
         vt, nt = np.flatnonzero(violation), np.flatnonzero(near_miss)
-        mid = (self.started + (self.resolved - self.started) // 2)
+        mid = self.started + (self.resolved - self.started) // 2
         task = np.concatenate([self.tool_task[att], vt, nt])
         at = np.concatenate([self.tool_started[att], mid[vt], mid[nt] + MINUTE])
         decision = np.concatenate([decision, np.zeros(len(vt), int), np.ones(len(nt), int)])
@@ -500,24 +572,26 @@ class _World:
         is_violation = np.concatenate([np.zeros(len(att), bool), np.ones(len(vt), bool), np.zeros(len(nt), bool)])
         is_near = np.concatenate([np.zeros(len(att) + len(vt), bool), np.ones(len(nt), bool)])
         k = len(task)
-        severity = np.where(is_violation, rng.choice([1, 2, 3], k, p=[0.5, 0.35, 0.15]),
-                            np.where(is_near, 1, 0))
+        severity = np.where(is_violation, rng.choice([1, 2, 3], k, p=[0.5, 0.35, 0.15]), np.where(is_near, 1, 0))
         sens = ["email", "card_last4", "phone"]
         has_sens = is_violation | is_near | (rng.random(k) < 0.05)
-        call_ids = pa.concat_arrays([pc.take(self.tool_ids, pa.array(att)),
-                                     pa.nulls(len(vt) + len(nt), pa.string())])
+        call_ids = pa.concat_arrays([pc.take(self.tool_ids, pa.array(att)), pa.nulls(len(vt) + len(nt), pa.string())])
         self.approval_tasks = np.unique(self.tool_task[att][decision[: len(att)] == 2])
-        self._emit("policy_events", at, {
-            "task_id": pc.take(self.task_ids, pa.array(task)),
-            "call_id": call_ids,
-            "policy_id": _take(policies, policy),
-            "decision": _take(["allow", "deny", "require_approval"], decision),
-            "is_violation": pa.array(is_violation),
-            "is_near_miss": pa.array(is_near),
-            "severity": _take(["low", "medium", "high", "critical"], severity),
-            "sensitive_field": _null_where(_take(sens, rng.integers(0, 3, k)), ~has_sens),
-            "occurred_at": _ts(at),
-        })
+        self._emit(
+            "policy_events",
+            at,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(task)),
+                "call_id": call_ids,
+                "policy_id": _take(policies, policy),
+                "decision": _take(["allow", "deny", "require_approval"], decision),
+                "is_violation": pa.array(is_violation),
+                "is_near_miss": pa.array(is_near),
+                "severity": _take(["low", "medium", "high", "critical"], severity),
+                "sensitive_field": _null_where(_take(sens, rng.integers(0, 3, k)), ~has_sens),
+                "occurred_at": _ts(at),
+            },
+        )
 
     def _human_interventions(self) -> None:
         rng, n = self.rng, self.cfg.tasks
@@ -538,17 +612,23 @@ class _World:
         role = np.where(rng.random(m) < cat.UNKNOWN_ROLE_SHARE, len(roles) - 1, role)
         median = np.array([4.0, 3.0, 7.0, 18.0, 25.0])[kind]
         minutes = np.round(_lognormal_minutes(rng, median, 0.6, m), 2)
-        at = np.where(kind >= 3, self.escalated_at[task], self.started[task] + (self.resolved[task] - self.started[task]) // 2)
+        at = np.where(
+            kind >= 3, self.escalated_at[task], self.started[task] + (self.resolved[task] - self.started[task]) // 2
+        )
         outcome = np.where(kind == 1, np.where(rng.random(m) < 0.9, 0, 1), np.array([0, 0, 2, 3, 3])[kind])
         self.intervention_task, self.intervention_kind = task, kind
-        self._emit("human_interventions", at, {
-            "task_id": pc.take(self.task_ids, pa.array(task)),
-            "kind": _take(kinds, kind),
-            "actor_role": _take(roles, role),
-            "started_at": _ts(at),
-            "minutes": pa.array(minutes, pa.float64()),
-            "outcome": _take(["approved", "rejected", "edited", "resolved"], outcome),
-        })
+        self._emit(
+            "human_interventions",
+            at,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(task)),
+                "kind": _take(kinds, kind),
+                "actor_role": _take(roles, role),
+                "started_at": _ts(at),
+                "minutes": pa.array(minutes, pa.float64()),
+                "outcome": _take(["approved", "rejected", "edited", "resolved"], outcome),
+            },
+        )
 
     def _feedback(self) -> None:
         rng, n = self.rng, self.cfg.tasks
@@ -559,8 +639,9 @@ class _World:
         cdf_good = np.cumsum([0.02, 0.03, 0.07, 0.30, 0.58])
         cdf_esc = np.cumsum([0.08, 0.12, 0.25, 0.35, 0.20])
         cdf_bad = np.cumsum([0.35, 0.25, 0.20, 0.12, 0.08])
-        csat = 1 + np.where(good, np.searchsorted(cdf_good, u), np.where(esc, np.searchsorted(cdf_esc, u),
-                                                                        np.searchsorted(cdf_bad, u)))
+        csat = 1 + np.where(
+            good, np.searchsorted(cdf_good, u), np.where(esc, np.searchsorted(cdf_esc, u), np.searchsorted(cdf_bad, u))
+        )
         csat = np.minimum(csat, 5)
         nps_lo = np.array([0, 0, 2, 5, 7, 9])[csat]
         nps_hi = np.array([0, 3, 5, 7, 9, 10])[csat]
@@ -569,15 +650,19 @@ class _World:
         comments = ["Thanks, quick and correct", "Took too long", "Had to ask twice", "Great help", "Wrong answer"]
         comment = _with_pii(rng, _take(comments, rng.integers(0, len(comments), m)), 0.3)
         at = self.final_resolved[t] + rng.integers(2 * MINUTE, 36 * HOUR, m)
-        self._emit("feedback", at, {
-            "task_id": pc.take(self.task_ids, pa.array(t)),
-            "submitted_at": _ts(at),
-            "csat": pa.array(csat, pa.int64(), mask=rng.random(m) < 0.1),
-            "nps": pa.array(nps, pa.int64(), mask=rng.random(m) < 0.3),
-            "thumbs": _null_where(_take(["up", "down"], np.where(csat >= 4, 0, 1)), rng.random(m) < 0.4),
-            "opted_out": pa.array(opted),
-            "comment": _null_where(comment, rng.random(m) < 0.75),
-        })
+        self._emit(
+            "feedback",
+            at,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(t)),
+                "submitted_at": _ts(at),
+                "csat": pa.array(csat, pa.int64(), mask=rng.random(m) < 0.1),
+                "nps": pa.array(nps, pa.int64(), mask=rng.random(m) < 0.3),
+                "thumbs": _null_where(_take(["up", "down"], np.where(csat >= 4, 0, 1)), rng.random(m) < 0.4),
+                "opted_out": pa.array(opted),
+                "comment": _null_where(comment, rng.random(m) < 0.75),
+            },
+        )
 
     def _evaluations(self) -> None:
         rng, n = self.rng, self.cfg.tasks
@@ -586,14 +671,18 @@ class _World:
         good = self.good[t]
         score = np.where(good, rng.beta(8, 2, m), rng.beta(3, 4, m))
         at = self.final_resolved[t] + rng.integers(10 * MINUTE, 48 * HOUR, m)
-        self._emit("evaluations", at, {
-            "task_id": pc.take(self.task_ids, pa.array(t)),
-            "evaluator_type": _take(["human", "llm_judge", "rule"], rng.choice(3, m, p=[0.2, 0.6, 0.2])),
-            "rubric": _take(["resolution_quality", "policy_adherence", "tone"], rng.integers(0, 3, m)),
-            "score": pa.array(np.round(score, 4)),
-            "passed": pa.array(score >= 0.7),
-            "evaluated_at": _ts(at),
-        })
+        self._emit(
+            "evaluations",
+            at,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(t)),
+                "evaluator_type": _take(["human", "llm_judge", "rule"], rng.choice(3, m, p=[0.2, 0.6, 0.2])),
+                "rubric": _take(["resolution_quality", "policy_adherence", "tone"], rng.integers(0, 3, m)),
+                "score": pa.array(np.round(score, 4)),
+                "passed": pa.array(score >= 0.7),
+                "evaluated_at": _ts(at),
+            },
+        )
 
     def _business_outcomes(self) -> None:
         rng, n = self.rng, self.cfg.tasks
@@ -604,25 +693,33 @@ class _World:
         otypes = [x.outcome_type for x in types] + ["ticket_deflected"]
         value = np.array([x.value_usd for x in types] + [5.0])[self.tt[t]] * np.exp(0.3 * rng.standard_normal(m))
         at = self.final_resolved[t] + rng.integers(0, 2 * HOUR, m)
-        self._emit("business_outcomes", at, {
-            "task_id": pc.take(self.task_ids, pa.array(t)),
-            "outcome_type": _take(otypes, self.tt[t]),
-            "value_usd": pa.array(np.round(value, 2)),
-            "occurred_at": _ts(at),
-        })
+        self._emit(
+            "business_outcomes",
+            at,
+            {
+                "task_id": pc.take(self.task_ids, pa.array(t)),
+                "outcome_type": _take(otypes, self.tt[t]),
+                "value_usd": pa.array(np.round(value, 2)),
+                "occurred_at": _ts(at),
+            },
+        )
 
     def _releases(self) -> None:
         rel = cat.RELEASES
         at = np.array([self.release_us[r.release_id] for r in rel])
-        self._emit("releases", at, {
-            "release_id": pa.array([r.release_id for r in rel]),
-            "agent_id": pa.array([r.agent_id for r in rel], pa.string()),
-            "component": pa.array([r.component for r in rel]),
-            "component_name": pa.array([r.component_name for r in rel]),
-            "version": pa.array([r.version for r in rel]),
-            "deployed_at": _ts(at),
-            "description": pa.array([r.description for r in rel]),
-        })
+        self._emit(
+            "releases",
+            at,
+            {
+                "release_id": pa.array([r.release_id for r in rel]),
+                "agent_id": pa.array([r.agent_id for r in rel], pa.string()),
+                "component": pa.array([r.component for r in rel]),
+                "component_name": pa.array([r.component_name for r in rel]),
+                "version": pa.array([r.version for r in rel]),
+                "deployed_at": _ts(at),
+                "description": pa.array([r.description for r in rel]),
+            },
+        )
 
     def _emit(self, table: str, at: np.ndarray, cols: dict[str, pa.Array]) -> None:
         """Adds event_id and _emitted_at, keeps only what happened before the end of the window."""
@@ -639,13 +736,16 @@ class _World:
 
 # ---------------------------------------------------------------- faults and writing
 def _apply_faults(
-    table_name: str, tbl: pa.Table, faults: FaultRates, rng: np.random.Generator, end_us: int,
+    table_name: str,
+    tbl: pa.Table,
+    faults: FaultRates,
+    rng: np.random.Generator,
+    end_us: int,
 ) -> tuple[pa.Table, dict[str, int]]:
     n = tbl.num_rows
     counts: dict[str, int] = {}
     if table_name == "releases" or n == 0:
         return tbl.append_column("_late", pa.array(np.zeros(n, bool))), counts
-    fields = {f.name: f for f in TABLES[table_name]}
 
     req = [f for f in required_fields(table_name) if f != "event_id"] + ["event_id"]
     missing = rng.random(n) < faults.missing_required
@@ -667,14 +767,18 @@ def _apply_faults(
         mask = rng.random(n) < faults.ended_before_started
         started = tbl["started_at"].combine_chunks()
         skewed = pc.subtract(started, pa.scalar(1, pa.duration("s")))
-        tbl = tbl.set_column(tbl.schema.get_field_index("ended_at"), "ended_at",
-                             pc.if_else(pa.array(mask), skewed.cast(started.type), tbl["ended_at"].combine_chunks()))
+        tbl = tbl.set_column(
+            tbl.schema.get_field_index("ended_at"),
+            "ended_at",
+            pc.if_else(pa.array(mask), skewed.cast(started.type), tbl["ended_at"].combine_chunks()),
+        )
         counts["ended_before_started"] = int(mask.sum())
     if table_name == "human_interventions":
         mask = rng.random(n) < faults.negative_minutes
         minutes = tbl["minutes"].combine_chunks()
-        tbl = tbl.set_column(tbl.schema.get_field_index("minutes"), "minutes",
-                             pc.if_else(pa.array(mask), pc.negate(minutes), minutes))
+        tbl = tbl.set_column(
+            tbl.schema.get_field_index("minutes"), "minutes", pc.if_else(pa.array(mask), pc.negate(minutes), minutes)
+        )
         counts["negative_minutes"] = int(mask.sum())
 
     emitted = tbl["_emitted_at"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
@@ -691,7 +795,9 @@ def _apply_faults(
     copies = tbl.take(pa.array(dup))
     em = copies["_emitted_at"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
     em = em + rng.integers(0, DAY, len(dup))
-    copies = copies.set_column(copies.schema.get_field_index("_emitted_at"), "_emitted_at", _ts(np.minimum(em, end_us - 1)))
+    copies = copies.set_column(
+        copies.schema.get_field_index("_emitted_at"), "_emitted_at", _ts(np.minimum(em, end_us - 1))
+    )
     counts["duplicate"] = len(dup)
     return pa.concat_tables([tbl, copies]), counts
 
@@ -706,25 +812,36 @@ def _day_name(day: int) -> str:
 
 
 def _jsonl_lines(
-    con: duckdb.DuckDBPyConnection, table_name: str, tbl: pa.Table, faults: FaultRates, rng: np.random.Generator,
+    con: duckdb.DuckDBPyConnection,
+    table_name: str,
+    tbl: pa.Table,
+    faults: FaultRates,
+    rng: np.random.Generator,
 ) -> tuple[pa.Table, dict[str, int]]:
     """Renders each row as one JSON line: timestamps with/without offsets, some lines corrupted."""
     n = tbl.num_rows
     u = rng.random(n)
     mode = np.where(u < faults.tz_offset, 1, np.where(u < faults.tz_offset + faults.no_offset, 2, 0))
     bad = rng.random(n) < faults.not_json if table_name != "releases" else np.zeros(n, bool)
-    aux = tbl.append_column("_mode", pa.array(mode)).append_column(
-        "_off", pa.array(_OFFSETS_MIN[rng.integers(0, len(_OFFSETS_MIN), n)])).append_column(
-        "_bad", pa.array(bad)).append_column("_day", pa.array(_file_day(tbl)))
+    aux = (
+        tbl.append_column("_mode", pa.array(mode))
+        .append_column("_off", pa.array(_OFFSETS_MIN[rng.integers(0, len(_OFFSETS_MIN), n)]))
+        .append_column("_bad", pa.array(bad))
+        .append_column("_day", pa.array(_file_day(tbl)))
+    )
     parts = []
     for f in TABLES[table_name]:
         col = f'"{f.name}"'
         if f.type == "timestamp":
-            off = ("(case when _off >= 0 then '+' else '-' end || lpad((abs(_off) // 60)::varchar, 2, '0')"
-                   " || ':' || lpad((abs(_off) % 60)::varchar, 2, '0'))")
-            expr = (f"case _mode when 0 then strftime({col}::timestamp, '%Y-%m-%dT%H:%M:%S.%fZ') "
-                    f"when 1 then strftime({col}::timestamp + to_minutes(_off), '%Y-%m-%dT%H:%M:%S.%f') || {off} "
-                    f"else strftime({col}::timestamp, '%Y-%m-%dT%H:%M:%S.%f') end")
+            off = (
+                "(case when _off >= 0 then '+' else '-' end || lpad((abs(_off) // 60)::varchar, 2, '0')"
+                " || ':' || lpad((abs(_off) % 60)::varchar, 2, '0'))"
+            )
+            expr = (
+                f"case _mode when 0 then strftime({col}::timestamp, '%Y-%m-%dT%H:%M:%S.%fZ') "
+                f"when 1 then strftime({col}::timestamp + to_minutes(_off), '%Y-%m-%dT%H:%M:%S.%f') || {off} "
+                f"else strftime({col}::timestamp, '%Y-%m-%dT%H:%M:%S.%f') end"
+            )
         elif f.type == "json":
             expr = f"{col}::json"
         else:
@@ -733,7 +850,7 @@ def _jsonl_lines(
     con.register("_rows", aux)
     out = con.sql(
         f"""
-        with lines as (select _day, _bad, to_json(struct_pack({', '.join(parts)}))::varchar as line from _rows)
+        with lines as (select _day, _bad, to_json(struct_pack({", ".join(parts)}))::varchar as line from _rows)
         select _day, case when _bad then left(line, length(line) // 2) else line end as line
         from lines order by _day
         """
@@ -744,7 +861,11 @@ def _jsonl_lines(
 
 
 def _write_table(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, table_name: str, tbl: pa.Table, cfg: GeneratorConfig,
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    table_name: str,
+    tbl: pa.Table,
+    cfg: GeneratorConfig,
     rng: np.random.Generator,
 ) -> tuple[int, int, dict[str, int]]:
     folder = out_dir / table_name

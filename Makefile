@@ -1,0 +1,82 @@
+# agent-kpis: `make demo` runs the main job, `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export AGENT_KPIS_RAW_ROOT ?= $(CURDIR)/data/raw
+export AGENT_KPIS_DUCKDB ?= $(CURDIR)/data/agent_kpis.duckdb
+export AGENT_KPIS_TEMP_DIR ?= $(CURDIR)/data/tmp
+
+TASKS ?= 5000
+DAYS ?= 30
+SEED ?= 42
+SCALE ?= 1000000
+
+# the checks run on their own raw root and warehouse, so `make test` never touches the demo
+TEST_RAW_ROOT := $(CURDIR)/data/test/raw
+TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
+
+.PHONY: help install demo generate build summary test lint lint-sql lint-python pytest dbt-test bench-generate clean
+
+help:
+	@echo "make demo            install, generate demo telemetry, dbt build, print the summary"
+	@echo "make test            every check: sqlfluff, ruff, pytest, dbt build with all tests"
+	@echo "make bench-generate  time the generator at SCALE tasks (default 1,000,000) to Parquet"
+	@echo "make clean           remove the virtual environment, data and dbt artifacts"
+
+# one pinned set for every install: constraints.txt (regenerate with pip freeze after a change)
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt --no-build-isolation -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+generate: install
+	$(BIN)/agent-kpis generate --tasks $(TASKS) --days $(DAYS) --seed $(SEED) --out "$(AGENT_KPIS_RAW_ROOT)"
+
+build: install
+	mkdir -p "$(AGENT_KPIS_TEMP_DIR)" "$$(dirname "$(AGENT_KPIS_DUCKDB)")"
+	$(BIN)/dbt build --fail-fast
+
+summary: install
+	$(BIN)/agent-kpis summary
+
+demo: generate build summary
+
+lint-sql: install
+	$(BIN)/sqlfluff lint models tests analyses
+
+lint-python: install
+	$(BIN)/ruff check src tests_py
+	$(BIN)/ruff format --check src tests_py
+
+lint: lint-sql lint-python
+
+pytest: install
+	$(BIN)/pytest -q
+
+# dbt build with every test on fresh demo data, then source freshness
+dbt-test: install
+	rm -rf "$(dir $(TEST_DUCKDB))" && mkdir -p "$(dir $(TEST_DUCKDB))tmp"
+	$(BIN)/agent-kpis generate --tasks $(TASKS) --days $(DAYS) --seed $(SEED) --out "$(TEST_RAW_ROOT)"
+	AGENT_KPIS_RAW_ROOT="$(TEST_RAW_ROOT)" AGENT_KPIS_DUCKDB="$(TEST_DUCKDB)" AGENT_KPIS_TEMP_DIR="$(dir $(TEST_DUCKDB))tmp" \
+		$(BIN)/dbt build
+	AGENT_KPIS_RAW_ROOT="$(TEST_RAW_ROOT)" AGENT_KPIS_DUCKDB="$(TEST_DUCKDB)" AGENT_KPIS_TEMP_DIR="$(dir $(TEST_DUCKDB))tmp" \
+		$(BIN)/dbt source freshness
+
+test: lint dbt-test pytest
+
+bench-generate: install
+	$(BIN)/agent-kpis bench-generate --tasks $(SCALE) --format parquet
+
+clean:
+	rm -rf $(VENV) data target logs dbt_packages

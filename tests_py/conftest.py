@@ -1,0 +1,87 @@
+"""Shared helpers: generate raw telemetry and run dbt against a throw-away warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from agent_kpis.generator import FaultRates, GeneratorConfig, generate
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DBT = str(Path(sys.executable).with_name("dbt"))
+END_DATE = date(2026, 3, 31)
+
+
+def run_dbt(args: list[str], raw_root: Path, warehouse: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DO_NOT_TRACK": "1",
+        "AGENT_KPIS_RAW_ROOT": str(raw_root),
+        "AGENT_KPIS_DUCKDB": str(warehouse),
+        "AGENT_KPIS_TEMP_DIR": str(warehouse.parent / "tmp"),
+    }
+    target = warehouse.parent / "target"
+    proc = subprocess.run(
+        [DBT, *args, "--target-path", str(target), "--log-path", str(warehouse.parent / "logs")],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
+    return proc
+
+
+def query(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+Build = Callable[..., tuple[Path, Path]]
+
+
+@pytest.fixture(scope="session")
+def build_project(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Generates telemetry and runs `dbt build --select <select>`; returns (raw_root, warehouse)."""
+
+    def _build(
+        name: str,
+        tasks: int = 1500,
+        fmt: str = "jsonl",
+        faults: FaultRates | None = None,
+        select: str = "+dq_ingestion_summary",
+        seed: int = 7,
+        prepare: Callable[[Path], None] | None = None,
+    ) -> tuple[Path, Path]:
+        base = tmp_path_factory.mktemp(name)
+        raw, warehouse = base / "raw", base / "wh" / "agent_kpis.duckdb"
+        warehouse.parent.mkdir(parents=True)
+        (warehouse.parent / "tmp").mkdir()
+        cfg = GeneratorConfig(
+            tasks=tasks,
+            days=20,
+            seed=seed,
+            end_date=END_DATE,
+            fmt=fmt,  # type: ignore[arg-type]
+            faults=faults if faults is not None else FaultRates(),
+        )
+        generate(cfg, raw)
+        if prepare:
+            prepare(raw)
+        run_dbt(["build", "--select", select], raw, warehouse)
+        return raw, warehouse
+
+    return _build
