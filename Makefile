@@ -35,6 +35,7 @@ help:
 # one pinned set for every install: constraints.txt (regenerate with pip freeze after a change)
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt pip setuptools wheel
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt --no-build-isolation -e ".[dev]"
 	touch $(STAMP)
 

@@ -170,11 +170,11 @@ TOOLS: dict[str, Tool] = {
     )
 }
 
-# model -> list of (valid_from day fraction, input, cached input, output) USD per 1M tokens
-MODEL_PRICES: dict[str, tuple[tuple[float, float, float, float], ...]] = {
-    "gpt-4o": ((-10.0, 2.50, 1.25, 10.00), (0.5, 2.00, 1.00, 8.00)),
-    "gpt-4o-mini": ((-10.0, 0.15, 0.075, 0.60),),
-    "claude-sonnet-4": ((-10.0, 3.00, 0.30, 15.00),),
+# model -> list of (valid_from, input, cached input, output) in USD per 1M tokens; as in seeds/model_prices.csv
+MODEL_PRICES: dict[str, tuple[tuple[str, float, float, float], ...]] = {
+    "gpt-4o": (("2024-05-13", 2.50, 1.25, 10.00), ("2026-11-10", 2.00, 1.00, 8.00)),
+    "gpt-4o-mini": (("2024-07-18", 0.15, 0.075, 0.60),),
+    "claude-sonnet-4": (("2025-05-22", 3.00, 0.30, 15.00),),
 }
 UNPRICED_MODEL = "llama-3-70b-local"  # used now and then by it-agent, not in model_prices
 UNPRICED_MODEL_SHARE = 0.05

@@ -486,13 +486,10 @@ class _World:
         cached = np.where(rng.random(m) < 0.5, (input_tokens * rng.uniform(0, 0.6, m)).astype("int64"), 0)
         cost = np.zeros(m)
         for mi, name in enumerate(models[:-1]):
-            for valid_day, p_in, p_cached, p_out in cat.MODEL_PRICES[name]:
-                valid_us = self.start_us + int(valid_day * self.cfg.days * DAY)
-                valid_us -= valid_us % DAY  # valid_from is a date
+            for valid_from, p_in, p_cached, p_out in cat.MODEL_PRICES[name]:
+                valid_us = int(datetime.fromisoformat(valid_from).replace(tzinfo=UTC).timestamp()) * US
                 sel = (model == mi) & (started >= valid_us)
-                cost = np.where(
-                    sel, ((input_tokens - cached) * p_in + cached * p_cached + output_tokens * p_out) / 1e6, cost
-                )
+                cost = np.where(sel, ((input_tokens - cached) * p_in + cached * p_cached + output_tokens * p_out) / 1e6, cost)
         has_cost = ~unpriced & (rng.random(m) < 0.6)
         ended = started + output_tokens * 20_000 + 300_000
         self.llm_task = task
