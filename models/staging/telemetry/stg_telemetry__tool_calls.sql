@@ -25,7 +25,7 @@ final as (
         length(input) as input_size_chars,
         length(output) as output_size_chars,
         sensitive_fields,
-        coalesce({{ agent_kpis.json_array_length('sensitive_fields') }}, 0) as sensitive_field_count,
+        cast(coalesce({{ agent_kpis.json_array_length('sensitive_fields') }}, 0) as bigint) as sensitive_field_count,
         coalesce(ended_at < started_at, false) as has_clock_skew,
         unparseable_field_count > 0 as has_unparseable_field,
         emitted_at,

@@ -1,0 +1,49 @@
+{#- Engine-specific pieces behind adapter.dispatch; models call these, never engine syntax. -#}
+
+{#- Fractional seconds from start_ts to end_ts (not boundaries crossed). -#}
+{% macro seconds_between(start_ts, end_ts) -%}
+    {{ return(adapter.dispatch('seconds_between', 'agent_kpis')(start_ts, end_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(start_ts, end_ts) -%}
+    (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+{%- endmacro %}
+
+{% macro postgres__seconds_between(start_ts, end_ts) -%}
+    extract(epoch from ({{ end_ts }} - {{ start_ts }}))
+{%- endmacro %}
+
+{% macro spark__seconds_between(start_ts, end_ts) -%}
+    (unix_micros({{ end_ts }}) - unix_micros({{ start_ts }})) / 1e6
+{%- endmacro %}
+
+{#- Aggregate: the first non-null value of expr in the order given (per group). -#}
+{% macro first_non_null_by(expr, order_by) -%}
+    {{ return(adapter.dispatch('first_non_null_by', 'agent_kpis')(expr, order_by)) }}
+{%- endmacro %}
+
+{% macro default__first_non_null_by(expr, order_by) -%}
+    first({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null)
+{%- endmacro %}
+
+{% macro postgres__first_non_null_by(expr, order_by) -%}
+    (array_agg({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null))[1]
+{%- endmacro %}
+
+{#- Continuous percentile with linear interpolation (KPIS.md section 2), as an aggregate. -#}
+{% macro percentile_cont(expr, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'agent_kpis')(expr, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile_cont(expr, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro spark__percentile_cont(expr, fraction) -%}
+    percentile({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{#- Rate with NULL for a zero denominator (KPIS.md section 2), never 0 and never an error. -#}
+{% macro safe_divide(numerator, denominator) -%}
+    (cast({{ numerator }} as {{ api.Column.translate_type('double') }}) / nullif({{ denominator }}, 0))
+{%- endmacro %}
