@@ -53,8 +53,10 @@ summary: install
 
 demo: generate build summary
 
+# the dbt templater compiles the project, which opens a (throw-away) warehouse
 lint-sql: install
-	$(BIN)/sqlfluff lint models tests analyses
+	mkdir -p "$(dir $(TEST_DUCKDB))"
+	AGENT_KPIS_DUCKDB="$(dir $(TEST_DUCKDB))lint.duckdb" $(BIN)/sqlfluff lint models tests analyses
 
 lint-python: install
 	$(BIN)/ruff check src tests_py

@@ -242,7 +242,7 @@ RELEASES: tuple[Release, ...] = (
         "2.1.0",
         0.47,
         "issue_refund 2.1.0: stricter amount schema",
-        "tool validation failures of billing.issue_refund rise (0.03 -> 0.30)",
+        "tool validation failures of billing.issue_refund rise (0.03 -> 0.60)",
     ),
     Release(
         "rel-104",
@@ -255,7 +255,7 @@ RELEASES: tuple[Release, ...] = (
         "policy_violation_rate falls for all agents (0.05 -> 0.005)",
     ),
     Release(
-        "rel-105", "it-agent", "retrieval", "it-kb-index", "2026.11", 0.67, "IT knowledge-base index refresh", "none"
+        "rel-105", "it-agent", "retrieval", "it-kb-index", "2026.11", 0.15, "IT knowledge-base index refresh", "none"
     ),
 )
 

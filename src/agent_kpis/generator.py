@@ -363,7 +363,7 @@ class _World:
 
         refund = tool_names.index("billing.issue_refund")
         after_103 = (tool == refund) & (call_start >= self.release_us["rel-103"])
-        p_val = np.where(after_103, 0.30, 0.03)
+        p_val = np.where(after_103, 0.60, 0.03)
         r1, r2, r3 = rng.random(c), rng.random(c), rng.random(c)
         n_transient = (r1 < 0.10).astype(int) + ((r1 < 0.10) & (r2 < 0.3)).astype(int)
         uf = rng.random(c) - np.where(self.kind[task] == 1, 0.2, 0.0)

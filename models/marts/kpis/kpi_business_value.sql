@@ -1,0 +1,62 @@
+with
+
+business_outcomes as (
+
+    select * from {{ ref('stg_telemetry__business_outcomes') }}
+
+),
+
+tasks as (
+
+    select * from {{ ref('fct_tasks') }}
+
+),
+
+terminal_outcomes as (
+
+    -- value counts toward its task, on the task's resolved date (KPIS.md section 2)
+    select
+        coalesce(business_outcomes.outcome_type, '(missing)') as outcome_type,
+        business_outcomes.value_usd,
+        business_outcomes.task_id,
+        {{ agent_kpis.period_columns('tasks.resolved_date') }}
+    from business_outcomes
+    inner join tasks
+        on business_outcomes.task_id = tasks.task_id
+    where tasks.is_terminal
+
+),
+
+aggregated as (
+
+    select
+        outcome_type,
+        {{ agent_kpis.period_grain_and_start() }},
+        sum(value_usd) as value_usd,
+        count(*) as outcome_count,
+        count(distinct task_id) as task_count
+    from terminal_outcomes
+    group by {{ agent_kpis.period_grouping_sets(['outcome_type']) }}
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat([
+            'outcome_type', "'|'", 'period_grain', "'|'",
+            "coalesce(" ~ dbt.cast('period_start', api.Column.translate_type('string')) ~ ", 'all')"
+        ]) }} as business_value_id,
+        {{ dbt.concat(['outcome_type', "'_usd'"]) }} as kpi_name,
+        outcome_type,
+        period_grain,
+        period_start,
+        value_usd,
+        outcome_count,
+        task_count
+
+    from aggregated
+
+)
+
+select * from final

@@ -1,0 +1,105 @@
+{%- set proportions = ['task_success_rate', 'escalation_rate', 'tool_call_success_rate',
+                       'policy_violation_rate', 'csat_pct_satisfied'] -%}
+
+with
+
+assessed as (
+
+    select * from {{ ref('int_kpi_values_assessed') }}
+
+),
+
+releases as (
+
+    select * from {{ ref('dim_releases') }}
+
+),
+
+daily_headline as (
+
+    select
+        *,
+        case
+            when kpi_name in ('{{ proportions | join("', '") }}')
+                then {{ agent_kpis.two_proportion_p_value(
+                    'previous_numerator', 'previous_denominator', 'numerator', 'denominator') }}
+        end as p_value
+    from assessed
+    where
+        period_grain = 'day'
+        and cohort_dimension = 'overall'
+        and kpi_name in ('{{ agent_kpis.headline_kpis() | join("', '") }}')
+        and previous_value is not null
+        and volume >= {{ var('alert_min_terminal_tasks') }}
+        and previous_volume >= {{ var('alert_min_terminal_tasks') }}
+
+),
+
+moves as (
+
+    select *
+    from daily_headline
+    where
+        abs(delta) >= {{ var('movement_min_relative_change') }} * abs(previous_value)
+        and abs(delta) > 0
+        and (p_value is null or p_value < {{ var('movement_max_p_value') }})
+
+),
+
+-- releases deployed in the W days before the move: [day - W, day + 1)
+attributions as (
+
+    select
+        moves.kpi_name,
+        moves.period_start,
+        releases.release_id
+    from moves
+    inner join releases
+        on
+            releases.deployed_at >= {{ dbt.dateadd('day', -var('release_window_days'), 'moves.period_start') }}
+            and releases.deployed_at < {{ dbt.dateadd('day', 1, 'moves.period_start') }}
+
+),
+
+attribution_lists as (
+
+    select
+        kpi_name,
+        period_start,
+        count(*) as attributed_release_count,
+        {{ dbt.listagg('release_id', "', '", 'order by release_id') }} as attributed_release_ids
+    from attributions
+    group by kpi_name, period_start
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['moves.kpi_name', "'|'", dbt.cast('moves.period_start', api.Column.translate_type('string'))]) }}
+            as movement_id,
+        moves.kpi_name,
+        moves.period_start as movement_date,
+        moves.previous_value,
+        moves.kpi_value as value,
+        moves.delta,
+        moves.delta / abs(moves.previous_value) as relative_change,
+        moves.p_value,
+        moves.direction,
+        case
+            when moves.direction = 'higher_is_better' then moves.delta > 0
+            when moves.direction = 'lower_is_better' then moves.delta < 0
+        end as is_improvement,
+        coalesce(attribution_lists.attributed_release_count, 0) as attributed_release_count,
+        attribution_lists.attributed_release_ids,
+        attribution_lists.attributed_release_count is not null as is_attributed
+
+    from moves
+    left join attribution_lists
+        on
+            moves.kpi_name = attribution_lists.kpi_name
+            and moves.period_start = attribution_lists.period_start
+
+)
+
+select * from final

@@ -1,0 +1,174 @@
+{%- set headline = agent_kpis.headline_kpis() -%}
+{%- set task_defs = agent_kpis.task_kpi_definitions() | selectattr('kpi', 'in', headline) | list -%}
+{%- set tool_defs = agent_kpis.tool_kpi_definitions() | selectattr('kpi', 'in', headline) | list -%}
+{%- set proportions = ['task_success_rate', 'escalation_rate', 'tool_call_success_rate',
+                       'policy_violation_rate', 'csat_pct_satisfied'] -%}
+{%- set window_days = var('release_window_days') -%}
+{%- set keys = ['release_id', 'window_side'] -%}
+
+with
+
+releases as (
+
+    select * from {{ ref('dim_releases') }}
+
+),
+
+tasks as (
+
+    select * from {{ ref('fct_tasks') }}
+
+),
+
+tool_calls as (
+
+    select * from {{ ref('fct_tool_calls') }}
+
+),
+
+-- half-open windows [t - W, t) and [t, t + W) around deployed_at
+release_tasks as (
+
+    select
+        releases.release_id,
+        case when tasks.resolved_at < releases.deployed_at then 'before' else 'after' end as window_side,
+        tasks.*
+    from releases
+    inner join tasks
+        on
+            (releases.agent_id is null or tasks.agent_id = releases.agent_id)
+            and tasks.is_terminal
+            and tasks.resolved_at >= {{ dbt.dateadd('day', -window_days, 'releases.deployed_at') }}
+            and tasks.resolved_at < {{ dbt.dateadd('day', window_days, 'releases.deployed_at') }}
+
+),
+
+release_attempts as (
+
+    select
+        releases.release_id,
+        case when tool_calls.started_at < releases.deployed_at then 'before' else 'after' end as window_side,
+        tool_calls.*
+    from releases
+    inner join tool_calls
+        on
+            (releases.agent_id is null or tool_calls.agent_id = releases.agent_id)
+            and tool_calls.started_at >= {{ dbt.dateadd('day', -window_days, 'releases.deployed_at') }}
+            and tool_calls.started_at < {{ dbt.dateadd('day', window_days, 'releases.deployed_at') }}
+
+),
+
+task_measures as (
+
+    select
+        {{ keys | join(', ') }},
+        count(*) as volume,
+        {{ agent_kpis.kpi_aggregates(task_defs) }}
+    from release_tasks
+    group by {{ keys | join(', ') }}
+
+),
+
+tool_measures as (
+
+    select
+        {{ keys | join(', ') }},
+        count(*) as volume,
+        {{ agent_kpis.kpi_aggregates(tool_defs) }}
+    from release_attempts
+    group by {{ keys | join(', ') }}
+
+),
+
+sides as (
+
+    {{ agent_kpis.kpi_unpivot('task_measures', task_defs, keys, 'volume') }}
+    union all
+    {{ agent_kpis.kpi_unpivot('tool_measures', tool_defs, keys, 'volume') }}
+
+),
+
+release_kpis as (
+
+    select
+        releases.release_id,
+        kpis.kpi_name
+    from releases
+    cross join (
+        {%- for kpi in headline %}
+        select '{{ kpi }}' as kpi_name{% if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as kpis
+
+),
+
+compared as (
+
+    select
+        release_kpis.release_id,
+        release_kpis.kpi_name,
+        before_window.kpi_value as before_value,
+        after_window.kpi_value as after_value,
+        before_window.numerator as before_numerator,
+        before_window.denominator as before_denominator,
+        after_window.numerator as after_numerator,
+        after_window.denominator as after_denominator,
+        coalesce(before_window.volume, 0) as before_volume,
+        coalesce(after_window.volume, 0) as after_volume
+    from release_kpis
+    left join sides as before_window
+        on
+            release_kpis.release_id = before_window.release_id
+            and release_kpis.kpi_name = before_window.kpi_name
+            and before_window.window_side = 'before'
+    left join sides as after_window
+        on
+            release_kpis.release_id = after_window.release_id
+            and release_kpis.kpi_name = after_window.kpi_name
+            and after_window.window_side = 'after'
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['compared.release_id', "'|'", 'compared.kpi_name']) }} as release_impact_id,
+        compared.release_id,
+        compared.kpi_name,
+        releases.agent_id,
+        releases.component,
+        releases.component_name,
+        releases.version,
+        releases.deployed_at,
+        {{ window_days }} as window_days,
+        compared.before_value,
+        compared.after_value,
+        compared.after_value - compared.before_value as delta,
+        compared.before_numerator,
+        compared.before_denominator,
+        compared.after_numerator,
+        compared.after_denominator,
+        compared.before_volume,
+        compared.after_volume,
+        case
+            when compared.kpi_name in ('{{ proportions | join("', '") }}')
+                then {{ agent_kpis.two_proportion_p_value(
+                    'compared.before_numerator', 'compared.before_denominator',
+                    'compared.after_numerator', 'compared.after_denominator') }}
+        end as p_value,
+        coalesce(
+            compared.kpi_name in ('{{ proportions | join("', '") }}')
+            and {{ agent_kpis.two_proportion_p_value(
+                'compared.before_numerator', 'compared.before_denominator',
+                'compared.after_numerator', 'compared.after_denominator') }}
+            < {{ var('release_significance_level') }},
+            false
+        ) as is_significant
+
+    from compared
+    inner join releases
+        on compared.release_id = releases.release_id
+
+)
+
+select * from final
