@@ -126,7 +126,7 @@ TASK_TYPES: tuple[TaskType, ...] = (
         0.85,
         0.08,
         0.10,
-        (),
+        (("lead_recorded", "crm"),),
         ("crm.lookup_account", "enrichment.search_company", "crm.update_lead"),
         "pipeline_influenced",
         900.0,
@@ -255,7 +255,7 @@ RELEASES: tuple[Release, ...] = (
         "policy_violation_rate falls for all agents (0.05 -> 0.005)",
     ),
     Release(
-        "rel-105", "it-agent", "retrieval", "it-kb-index", "2026.11", 0.15, "IT knowledge-base index refresh", "none"
+        "rel-105", "it-agent", "retrieval", "it-kb-index", "2026.11", 0.35, "IT knowledge-base index refresh", "none"
     ),
 )
 
