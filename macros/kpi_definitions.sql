@@ -130,30 +130,27 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- period columns and the grouping sets that give day, week, month and all. -#}
+{#- Period columns of a date: the day, the Monday of its ISO week, the first of its month. -#}
 {% macro period_columns(date_column) -%}
         {{ date_column }} as period_day,
         cast({{ dbt.date_trunc('week', date_column) }} as date) as period_week,
         cast({{ dbt.date_trunc('month', date_column) }} as date) as period_month
 {%- endmacro %}
 
-{% macro period_grouping_sets(keys) -%}
-    grouping sets (
-        ({{ keys | join(', ') }}, period_day),
-        ({{ keys | join(', ') }}, period_week),
-        ({{ keys | join(', ') }}, period_month),
-        ({{ keys | join(', ') }})
-    )
-{%- endmacro %}
-
-{% macro period_grain_and_start() -%}
-        case
-            when grouping(period_day) = 0 then 'day'
-            when grouping(period_week) = 0 then 'week'
-            when grouping(period_month) = 0 then 'month'
-            else 'all'
-        end as period_grain,
-        coalesce(period_day, period_week, period_month) as period_start
+{#-
+    Repeats each row once per period grain: (period_grain, period_start) is
+    (day, period_day), (week, period_week), (month, period_month) and (all, null), so one
+    plain GROUP BY gives every grain.
+-#}
+{% macro expand_periods(relation) -%}
+    {%- for grain in ['day', 'week', 'month', 'all'] %}
+    select
+        *,
+        '{{ grain }}' as period_grain,
+        {% if grain == 'all' %}cast(null as date){% else %}period_{{ grain }}{% endif %} as period_start
+    from {{ relation }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- The cohort dimensions of kpi_by_cohort; 'overall' is the scorecard. -#}

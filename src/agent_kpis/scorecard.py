@@ -1,14 +1,112 @@
-"""The executive scorecard printed at the end of `make demo` (filled in once KPI marts exist)."""
+"""The executive scorecard printed at the end of `make demo`."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import duckdb
+
+HEADLINE = (
+    "terminal_tasks",
+    "task_success_rate",
+    "escalation_rate",
+    "containment_rate",
+    "ttr_p50_minutes",
+    "sla_attainment_rate",
+    "cost_per_successful_task_usd",
+    "human_minutes_per_task",
+    "tool_call_success_rate",
+    "policy_violation_rate",
+    "csat_pct_satisfied",
+    "nps",
+    "business_value_usd",
+)
+_PERCENT = ("_rate", "csat_pct_satisfied")
+
+
+def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _fmt(kpi: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if kpi.endswith(_PERCENT):
+        return f"{100 * value:.1f}%"
+    if kpi.endswith("_usd"):
+        return f"${value:,.2f}"
+    if kpi in ("terminal_tasks",):
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def _fmt_delta(kpi: str, delta: float | None) -> str:
+    if delta is None:
+        return "-"
+    if kpi.endswith(_PERCENT):
+        return f"{100 * delta:+.1f} pp"
+    return f"{delta:+,.2f}"
+
+
+def latest_complete_week(con: duckdb.DuckDBPyConnection) -> date | None:
+    """Monday of the latest ISO week whose seven days all lie within the data."""
+    row = con.execute(
+        "select max(period_start) from marts.kpi_scorecard where period_grain = 'day' and kpi_name = 'terminal_tasks'"
+    ).fetchone()
+    if not row or row[0] is None:
+        return None
+    last_day: date = row[0]
+    monday = last_day - timedelta(days=last_day.weekday())
+    return monday if last_day - monday >= timedelta(days=6) else monday - timedelta(days=7)
 
 
 def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'kpi_scorecard'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not _has(con, "kpi_scorecard"):
         print("\n(no kpi_scorecard yet)")
         return
+    week = latest_complete_week(con)
+    if week is None:
+        print("\n(kpi_scorecard is empty)")
+        return
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select kpi_name, value, target, status, delta from marts.kpi_scorecard"
+            " where period_grain = 'week' and period_start = ?",
+            [week],
+        ).fetchall()
+    }
+    print(f"\nExecutive scorecard: week of {week.isoformat()} (ISO week, UTC; delta vs the week before)")
+    print(f"  {'KPI':<30} {'value':>10} {'target':>10} {'status':<14} {'delta':>10}")
+    for kpi in HEADLINE:
+        value, target, status, delta = rows.get(kpi, (None, None, "no_data", None))
+        flag = "!!" if status == "stop_the_line" else "  "
+        print(
+            f"{flag}{kpi:<30} {_fmt(kpi, value):>10} {_fmt(kpi, target):>10} {status:<14} {_fmt_delta(kpi, delta):>10}"
+        )
+    if _has(con, "kpi_alerts"):
+        alerts = con.execute(
+            "select alert_date, kpi_name, coalesce(agent_id, 'all agents'), kpi_value, stop_the_line"
+            " from marts.kpi_alerts where is_current order by kpi_name, 3"
+        ).fetchall()
+        print(f"\nStop-the-line alerts on the latest day: {len(alerts)}")
+        for day, kpi, scope, value, threshold in alerts:
+            print(f"  {day} {kpi:<30} {scope:<16} {_fmt(kpi, value):>10} (threshold {_fmt(kpi, threshold)})")
+    if _has(con, "kpi_measurement_maturity"):
+        print("\nMeasurement maturity")
+        for domain, coverage, threshold, level in con.execute(
+            "select domain, coverage_value, coverage_threshold, maturity_level"
+            " from marts.kpi_measurement_maturity order by domain"
+        ).fetchall():
+            cov = "-" if coverage is None else f"{100 * coverage:.1f}%"
+            print(f"  {domain:<20} {cov:>7} (needs {100 * (threshold or 0):.0f}%)  {level}")
+    if _has(con, "kpi_release_impact"):
+        print("\nReleases with a significant effect on a headline KPI (p < 0.05)")
+        for rel, kpi, before, after, p in con.execute(
+            "select release_id, kpi_name, before_value, after_value, p_value from marts.kpi_release_impact"
+            " where is_significant order by deployed_at, kpi_name"
+        ).fetchall():
+            print(f"  {rel:<10} {kpi:<26} {_fmt(kpi, before):>8} -> {_fmt(kpi, after):<8} p={p:.2g}")

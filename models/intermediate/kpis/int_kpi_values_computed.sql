@@ -8,9 +8,21 @@ tasks as (
 
 ),
 
-tool_calls as (
+terminal_tasks_by_cohort as (
 
-    select * from {{ ref('fct_tool_calls') }}
+    select * from {{ ref('int_terminal_tasks_by_cohort') }}
+
+),
+
+task_measures as (
+
+    select * from {{ ref('int_kpi_task_measures') }}
+
+),
+
+tool_measures as (
+
+    select * from {{ ref('int_kpi_tool_measures') }}
 
 ),
 
@@ -23,70 +35,6 @@ state_intervals as (
 dates as (
 
     select * from {{ ref('dim_dates') }}
-
-),
-
--- task KPIs: terminal tasks, on the UTC date of resolved_at ---------------------------
-terminal_tasks as (
-
-    select
-        *,
-        {{ agent_kpis.period_columns('resolved_date') }}
-    from tasks
-    where is_terminal
-
-),
-
-terminal_tasks_by_cohort as (
-
-    {{ agent_kpis.expand_cohorts('terminal_tasks') }}
-
-),
-
-task_measures as (
-
-    select
-        {{ keys | join(', ') }},
-        {{ agent_kpis.period_grain_and_start() }},
-        count(*) as terminal_task_count,
-        {{ agent_kpis.kpi_aggregates(agent_kpis.task_kpi_definitions()) }}
-    from terminal_tasks_by_cohort
-    group by {{ agent_kpis.period_grouping_sets(keys) }}
-
-),
-
--- tool KPIs: attempts, on the UTC date of started_at, with the cohort of their task ----
-attempts as (
-
-    select
-        tool_calls.*,
-        tasks.prompt_version,
-        tasks.channel,
-        tasks.region,
-        tasks.product_line,
-        tasks.customer_tier,
-        {{ agent_kpis.period_columns('tool_calls.started_date') }}
-    from tool_calls
-    left join tasks
-        on tool_calls.task_id = tasks.task_id
-
-),
-
-attempts_by_cohort as (
-
-    {{ agent_kpis.expand_cohorts('attempts') }}
-
-),
-
-tool_measures as (
-
-    select
-        {{ keys | join(', ') }},
-        {{ agent_kpis.period_grain_and_start() }},
-        count(*) as attempt_count,
-        {{ agent_kpis.kpi_aggregates(agent_kpis.tool_kpi_definitions()) }}
-    from attempts_by_cohort
-    group by {{ agent_kpis.period_grouping_sets(keys) }}
 
 ),
 
@@ -127,15 +75,22 @@ terminal_customer_tasks as (
 
 ),
 
+terminal_customer_tasks_by_period as (
+
+    {{ agent_kpis.expand_periods('terminal_customer_tasks') }}
+
+),
+
 customers_per_period as (
 
     select
         {{ keys | join(', ') }},
         customer_key,
-        {{ agent_kpis.period_grain_and_start() }},
+        period_grain,
+        period_start,
         {{ agent_kpis.first_non_null_by('had_recent_previous_task', 'created_at, task_id') }} as is_repeat_customer
-    from terminal_customer_tasks
-    group by {{ agent_kpis.period_grouping_sets(keys + ['customer_key']) }}
+    from terminal_customer_tasks_by_period
+    group by {{ keys | join(', ') }}, customer_key, period_grain, period_start
 
 ),
 

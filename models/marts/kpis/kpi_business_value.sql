@@ -27,16 +27,23 @@ terminal_outcomes as (
 
 ),
 
+outcomes_by_period as (
+
+    {{ agent_kpis.expand_periods('terminal_outcomes') }}
+
+),
+
 aggregated as (
 
     select
         outcome_type,
-        {{ agent_kpis.period_grain_and_start() }},
+        period_grain,
+        period_start,
         sum(value_usd) as value_usd,
         count(*) as outcome_count,
         count(distinct task_id) as task_count
-    from terminal_outcomes
-    group by {{ agent_kpis.period_grouping_sets(['outcome_type']) }}
+    from outcomes_by_period
+    group by outcome_type, period_grain, period_start
 
 ),
 
