@@ -16,43 +16,74 @@ tool_calls as (
 
 scorecard as (
 
-    select * from {{ ref('kpi_scorecard') }} where period_grain = 'all'
+    select * from {{ ref('kpi_scorecard') }}
+    where period_grain = 'all'
 
 ),
 
 terminal as (
 
-    select * from tasks where is_terminal
+    select * from tasks
+    where is_terminal
 
 ),
 
 expected as (
 
-    select 'terminal_tasks' as kpi_name, count(*) * 1.0 as expected_value from terminal
-    union all
-    select 'task_success_rate', avg(case when outcome = 'verified_success' then 1.0 else 0.0 end) from terminal
-    union all
-    select 'escalation_rate', avg(case when is_escalated then 1.0 else 0.0 end) from terminal
-    union all
-    select 'containment_rate', avg(case when is_contained then 1.0 else 0.0 end) from terminal
-    union all
-    select 'cost_per_successful_task_usd',
-        sum(total_cost_usd) / nullif(sum(case when outcome = 'verified_success' then 1 else 0 end), 0)
+    select
+        'terminal_tasks' as kpi_name,
+        count(*) * 1.0 as expected_value
     from terminal
     union all
-    select 'human_minutes_per_task', avg(human_minutes) from terminal
-    union all
-    select 'policy_violation_rate', avg(case when policy_violation_count > 0 then 1.0 else 0.0 end) from terminal
-    union all
-    select 'csat_pct_satisfied', sum(csat_satisfied_count) * 1.0 / nullif(sum(csat_response_count), 0) from terminal
-    union all
-    select 'ttr_p50_minutes', median(resolution_minutes) from terminal where terminal_event_type = 'completed'
-    union all
-    select 'tool_attempt_success_rate', avg(case when status = 'success' then 1.0 else 0.0 end) from tool_calls
+    select
+        'task_success_rate' as kpi_name,
+        avg(case when outcome = 'verified_success' then 1.0 else 0.0 end) as expected_value
+    from terminal
     union all
     select
-        'tool_call_success_rate',
-        count(distinct case when is_call_successful then call_id end) * 1.0 / count(distinct call_id)
+        'escalation_rate' as kpi_name,
+        avg(case when is_escalated then 1.0 else 0.0 end) as expected_value
+    from terminal
+    union all
+    select
+        'containment_rate' as kpi_name,
+        avg(case when is_contained then 1.0 else 0.0 end) as expected_value
+    from terminal
+    union all
+    select
+        'cost_per_successful_task_usd' as kpi_name,
+        sum(total_cost_usd) / nullif(sum(case when outcome = 'verified_success' then 1 else 0 end), 0) as expected_value
+    from terminal
+    union all
+    select
+        'human_minutes_per_task' as kpi_name,
+        avg(human_minutes) as expected_value
+    from terminal
+    union all
+    select
+        'policy_violation_rate' as kpi_name,
+        avg(case when policy_violation_count > 0 then 1.0 else 0.0 end) as expected_value
+    from terminal
+    union all
+    select
+        'csat_pct_satisfied' as kpi_name,
+        sum(csat_satisfied_count) * 1.0 / nullif(sum(csat_response_count), 0) as expected_value
+    from terminal
+    union all
+    select
+        'ttr_p50_minutes' as kpi_name,
+        median(resolution_minutes) as expected_value
+    from terminal
+    where terminal_event_type = 'completed'
+    union all
+    select
+        'tool_attempt_success_rate' as kpi_name,
+        avg(case when status = 'success' then 1.0 else 0.0 end) as expected_value
+    from tool_calls
+    union all
+    select
+        'tool_call_success_rate' as kpi_name,
+        count(distinct case when is_call_successful then call_id end) * 1.0 / count(distinct call_id) as expected_value
     from tool_calls
 
 ),

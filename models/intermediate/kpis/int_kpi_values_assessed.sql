@@ -43,7 +43,8 @@ final as (
         targets.stop_the_line,
         case
             when current_period.kpi_value is null then 'no_data'
-            when targets.stop_the_line is not null
+            when
+                targets.stop_the_line is not null
                 and (
                     (targets.direction = 'lower_is_better' and current_period.kpi_value > targets.stop_the_line)
                     or (targets.direction = 'higher_is_better' and current_period.kpi_value < targets.stop_the_line)

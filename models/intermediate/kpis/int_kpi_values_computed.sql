@@ -64,7 +64,8 @@ terminal_customer_tasks as (
         terminal_tasks_by_cohort.period_week,
         terminal_tasks_by_cohort.period_month,
         case
-            when customer_tasks.previous_task_created_at
+            when
+                customer_tasks.previous_task_created_at
                 >= {{ dbt.dateadd('day', -30, 'customer_tasks.created_at') }}
                 then 1
             else 0
@@ -116,8 +117,8 @@ task_days as (
     select dates.date_day
     from dates
     where
-        dates.date_day >= (select min(created_date) from tasks)
-        and dates.date_day <= (select max(coalesce(resolved_date, created_date)) from tasks)
+        dates.date_day >= (select min(tasks.created_date) from tasks)
+        and dates.date_day <= (select max(coalesce(tasks.resolved_date, tasks.created_date)) from tasks)
 
 ),
 

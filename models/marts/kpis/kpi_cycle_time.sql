@@ -16,14 +16,15 @@ tasks as (
 
 completed as (
 
-    select * from tasks where terminal_event_type = 'completed'
+    select * from tasks
+    where terminal_event_type = 'completed'
 
 ),
 
 baseline_window as (
 
     select
-        {%- if var('cycle_time_baseline_start') %}
+            {%- if var('cycle_time_baseline_start') %}
         cast('{{ var("cycle_time_baseline_start") }}' as date) as baseline_start,
         cast('{{ var("cycle_time_baseline_end") }}' as date) as baseline_end
         {%- else %}

@@ -51,7 +51,8 @@ coverage as (
         {{ agent_kpis.safe_divide(
             'count(case when is_side_effecting and has_idempotency_key then 1 end)',
             'count(case when is_side_effecting then 1 end)') }} as secondary_coverage_value,
-        'failed attempts with a known error_category / failed attempts; and side-effecting attempts with an idempotency key / side-effecting attempts (both must pass)'
+        'failed attempts with a known error_category / failed attempts; and side-effecting attempts'
+        || ' with an idempotency key / side-effecting attempts (both must pass)'
             as coverage_definition
     from tool_calls
 
@@ -115,7 +116,8 @@ final as (
         coverage.secondary_coverage_value,
         thresholds.coverage_threshold,
         case
-            when coverage.coverage_value >= thresholds.coverage_threshold
+            when
+                coverage.coverage_value >= thresholds.coverage_threshold
                 and coalesce(coverage.secondary_coverage_value >= thresholds.coverage_threshold, true)
                 then 'operationalized'
             else 'early'

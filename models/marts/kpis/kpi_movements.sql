@@ -28,7 +28,11 @@ daily_headline as (
     where
         period_grain = 'day'
         and cohort_dimension = 'overall'
-        and kpi_name in ('{{ agent_kpis.headline_kpis() | join("', '") }}')
+        and kpi_name in (
+            {%- for kpi in agent_kpis.headline_kpis() %}
+            '{{ kpi }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
         and previous_value is not null
         and volume >= {{ var('alert_min_terminal_tasks') }}
         and previous_volume >= {{ var('alert_min_terminal_tasks') }}

@@ -36,7 +36,7 @@ release_tasks as (
     from releases
     inner join tasks
         on
-            (releases.agent_id is null or tasks.agent_id = releases.agent_id)
+            (releases.agent_id is null or releases.agent_id = tasks.agent_id)
             and tasks.is_terminal
             and tasks.resolved_at >= {{ dbt.dateadd('day', -window_days, 'releases.deployed_at') }}
             and tasks.resolved_at < {{ dbt.dateadd('day', window_days, 'releases.deployed_at') }}
@@ -52,7 +52,7 @@ release_attempts as (
     from releases
     inner join tool_calls
         on
-            (releases.agent_id is null or tool_calls.agent_id = releases.agent_id)
+            (releases.agent_id is null or releases.agent_id = tool_calls.agent_id)
             and tool_calls.started_at >= {{ dbt.dateadd('day', -window_days, 'releases.deployed_at') }}
             and tool_calls.started_at < {{ dbt.dateadd('day', window_days, 'releases.deployed_at') }}
 
@@ -88,17 +88,22 @@ sides as (
 
 ),
 
+headline_kpis as (
+
+    {%- for kpi in headline %}
+    select '{{ kpi }}' as kpi_name
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+),
+
 release_kpis as (
 
     select
         releases.release_id,
-        kpis.kpi_name
+        headline_kpis.kpi_name
     from releases
-    cross join (
-        {%- for kpi in headline %}
-        select '{{ kpi }}' as kpi_name{% if not loop.last %} union all{% endif %}
-        {%- endfor %}
-    ) as kpis
+    cross join headline_kpis
 
 ),
 
