@@ -65,6 +65,7 @@ def build_project(tmp_path_factory: pytest.TempPathFactory) -> Build:
         select: str = "+dq_ingestion_summary",
         seed: int = 7,
         prepare: Callable[[Path], None] | None = None,
+        days: int = 20,
     ) -> tuple[Path, Path]:
         base = tmp_path_factory.mktemp(name)
         raw, warehouse = base / "raw", base / "wh" / "agent_kpis.duckdb"
@@ -72,7 +73,7 @@ def build_project(tmp_path_factory: pytest.TempPathFactory) -> Build:
         (warehouse.parent / "tmp").mkdir()
         cfg = GeneratorConfig(
             tasks=tasks,
-            days=20,
+            days=days,
             seed=seed,
             end_date=END_DATE,
             fmt=fmt,  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from agent_kpis.contract import TABLES, required_fields
 from agent_kpis.generator import FaultRates
+
 from conftest import Build, query
 from rawfiles import iter_lines, parse, read_records
 

@@ -489,7 +489,9 @@ class _World:
             for valid_from, p_in, p_cached, p_out in cat.MODEL_PRICES[name]:
                 valid_us = int(datetime.fromisoformat(valid_from).replace(tzinfo=UTC).timestamp()) * US
                 sel = (model == mi) & (started >= valid_us)
-                cost = np.where(sel, ((input_tokens - cached) * p_in + cached * p_cached + output_tokens * p_out) / 1e6, cost)
+                cost = np.where(
+                    sel, ((input_tokens - cached) * p_in + cached * p_cached + output_tokens * p_out) / 1e6, cost
+                )
         has_cost = ~unpriced & (rng.random(m) < 0.6)
         ended = started + output_tokens * 20_000 + 300_000
         self.llm_task = task
