@@ -24,7 +24,8 @@ SCALE ?= 1000000
 TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
-.PHONY: help install demo generate build summary test lint lint-sql lint-python pytest dbt-test bench-generate clean
+.PHONY: help install demo generate build summary validate-landing validate-publishing test lint lint-sql lint-python \
+	pytest dbt-test bench-generate clean
 
 help:
 	@echo "make demo            install, generate demo telemetry, dbt build, print the summary"
@@ -51,7 +52,14 @@ build: install
 summary: install
 	$(BIN)/agent-kpis summary
 
-demo: generate build summary
+# Great Expectations: landing runs on the raw files before dbt, publishing on the marts after
+validate-landing: install
+	$(BIN)/agent-kpis validate landing
+
+validate-publishing: install
+	$(BIN)/agent-kpis validate publishing
+
+demo: generate validate-landing build validate-publishing summary
 
 # the dbt templater compiles the project, which opens a (throw-away) warehouse
 lint-sql: install
@@ -67,14 +75,18 @@ lint: lint-sql lint-python
 pytest: install
 	$(BIN)/pytest -q
 
-# dbt build with every test on fresh demo data, then source freshness
+# on fresh demo data: landing validation, dbt build with every test (verification rules at
+# severity error), source freshness, publishing validation, the conventions gate
+TEST_ENV := AGENT_KPIS_RAW_ROOT="$(TEST_RAW_ROOT)" AGENT_KPIS_DUCKDB="$(TEST_DUCKDB)" \
+	AGENT_KPIS_TEMP_DIR="$(dir $(TEST_DUCKDB))tmp" AGENT_KPIS_RULE_SEVERITY=error
 dbt-test: install
 	rm -rf "$(dir $(TEST_DUCKDB))" && mkdir -p "$(dir $(TEST_DUCKDB))tmp"
 	$(BIN)/agent-kpis generate --tasks $(TASKS) --days $(DAYS) --seed $(SEED) --out "$(TEST_RAW_ROOT)"
-	AGENT_KPIS_RAW_ROOT="$(TEST_RAW_ROOT)" AGENT_KPIS_DUCKDB="$(TEST_DUCKDB)" AGENT_KPIS_TEMP_DIR="$(dir $(TEST_DUCKDB))tmp" \
-		$(BIN)/dbt build
-	AGENT_KPIS_RAW_ROOT="$(TEST_RAW_ROOT)" AGENT_KPIS_DUCKDB="$(TEST_DUCKDB)" AGENT_KPIS_TEMP_DIR="$(dir $(TEST_DUCKDB))tmp" \
-		$(BIN)/dbt source freshness
+	$(TEST_ENV) $(BIN)/agent-kpis validate landing
+	$(TEST_ENV) $(BIN)/dbt build
+	$(TEST_ENV) $(BIN)/dbt source freshness
+	$(TEST_ENV) $(BIN)/agent-kpis validate publishing
+	$(TEST_ENV) $(BIN)/agent-kpis conventions
 
 test: lint dbt-test pytest
 

@@ -19,7 +19,7 @@ failures as (
         count(case when is_retryable then 1 end) as retryable_attempts
     from tool_calls
     where status <> 'success'
-    group by 1, 2, 3
+    group by coalesce(error_class, '(none)'), coalesce(error_category, '(none)'), tool_name
 
 ),
 

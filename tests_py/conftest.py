@@ -82,7 +82,13 @@ def build_project(tmp_path_factory: pytest.TempPathFactory) -> Build:
         generate(cfg, raw)
         if prepare:
             prepare(raw)
-        run_dbt(["build", "--select", select], raw, warehouse)
+        run_dbt(["build", "--select", select, "--indirect-selection", "cautious"], raw, warehouse)
         return raw, warehouse
 
     return _build
+
+
+@pytest.fixture(scope="session")
+def demo(build_project: Build) -> tuple[Path, Path]:
+    """The demo data set (5,000 tasks, 30 days, seed 42, fixed end date) built through every mart."""
+    return build_project("demo", tasks=5000, seed=42, select="+marts", days=30)

@@ -13,7 +13,7 @@ import pytest
 from agent_kpis import catalog
 from agent_kpis.summary import print_summary
 
-from conftest import Build, query, run_dbt
+from conftest import query, run_dbt
 
 # release -> (headline KPI the generator moves, sign of the planted change)
 PLANTED = {
@@ -23,11 +23,6 @@ PLANTED = {
     "rel-104": ("policy_violation_rate", -1),
 }
 CONTROL = "rel-105"
-
-
-@pytest.fixture(scope="module")
-def demo(build_project: Build) -> tuple[Path, Path]:
-    return build_project("demo", tasks=5000, seed=42, select="+marts", days=30)
 
 
 def test_planted_release_effects_are_found_in_the_right_direction(demo: tuple[Path, Path]) -> None:

@@ -85,6 +85,34 @@ def cmd_bench_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from agent_kpis.validation import validate_landing, validate_publishing, write_summary
+
+    raw = Path(args.raw_root) if args.raw_root else raw_root()
+    warehouse = Path(args.duckdb) if args.duckdb else warehouse_path()
+    reports = []
+    if args.stage in ("landing", "all"):
+        reports.append(validate_landing(PROJECT_DIR, raw))
+    if args.stage in ("publishing", "all"):
+        reports.append(validate_publishing(PROJECT_DIR, raw, warehouse))
+    summary = write_summary(reports, Path(args.report_dir), PROJECT_DIR)
+    for rep in reports:
+        state = "passed" if rep.success else "FAILED"
+        figures = f"{rep.expectations} expectations, {rep.tables} tables, {rep.seconds:.1f}s"
+        print(f"validation {rep.suite}: {state} ({figures})")
+        for failure in rep.failures:
+            print(f"  {failure.line()}")
+    print(f"summary: {summary}")
+    return 0 if all(r.success for r in reports) else 1
+
+
+def cmd_conventions(args: argparse.Namespace) -> int:
+    from agent_kpis.conventions import run
+
+    warehouse = Path(args.duckdb) if args.duckdb else warehouse_path()
+    return run(Path(args.manifest), warehouse)
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from agent_kpis.summary import print_summary
 
@@ -103,6 +131,16 @@ def main(argv: list[str] | None = None) -> int:
     _add_generator_args(b, 1_000_000)
     b.add_argument("--out", help="keep the files here (default: a temporary folder)")
     b.set_defaults(func=cmd_bench_generate, format="parquet")
+    v = sub.add_parser("validate", help="Great Expectations: landing (raw files) and publishing (marts) gates")
+    v.add_argument("stage", nargs="?", choices=("landing", "publishing", "all"), default="all")
+    v.add_argument("--raw-root", help="raw root (default $AGENT_KPIS_RAW_ROOT or data/raw)")
+    v.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
+    v.add_argument("--report-dir", default=str(PROJECT_DIR / "reports" / "validation"))
+    v.set_defaults(func=cmd_validate)
+    c = sub.add_parser("conventions", help="fail on undocumented models/columns, missing keys, contracts, freshness")
+    c.add_argument("--manifest", default=str(PROJECT_DIR / "target" / "manifest.json"))
+    c.add_argument("--duckdb", help="warehouse to compare documented columns with (default $AGENT_KPIS_DUCKDB)")
+    c.set_defaults(func=cmd_conventions)
     s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
     s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     s.set_defaults(func=cmd_summary)

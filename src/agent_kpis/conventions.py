@@ -1,0 +1,138 @@
+"""The conventions gate: a small check over dbt's manifest.json (and the warehouse).
+
+Fails when a model or one of its columns lacks a description, a model lacks a primary-key
+test, a mart lacks an enforced contract, or a source lacks freshness. A model whose grain
+has no key (the parsed landed lines) says so in `meta.primary_key_exempt`, with the reason.
+
+Columns are compared with the warehouse, so a column the YAML forgets is caught too. A
+column passed through unchanged from a parent model keeps the parent's description, and a
+model may describe generated columns by pattern in `meta.column_patterns` (regex -> text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+PACKAGE = "agent_kpis"
+
+
+def _pk_columns(manifest: dict[str, Any]) -> dict[str, bool]:
+    """model unique_id -> has a primary-key test (unique + not_null on a column, or a unique combination)."""
+    per_column: dict[tuple[str, str], set[str]] = defaultdict(set)
+    combo: set[str] = set()
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("test_metadata"):
+            continue
+        name = node["test_metadata"]["name"]
+        model = node.get("attached_node") or (node["depends_on"]["nodes"] or [None])[0]
+        if model is None:
+            continue
+        if name == "unique_combination_of_columns":
+            combo.add(model)
+        elif name in ("unique", "not_null") and node.get("column_name"):
+            per_column[(model, node["column_name"])].add(name)
+    has_pk = {m for (m, _), tests in per_column.items() if {"unique", "not_null"} <= tests}
+    return {m: True for m in has_pk | combo}
+
+
+def _warehouse_columns(warehouse: Path | None) -> dict[tuple[str, str], list[str]]:
+    if warehouse is None or not warehouse.exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns order by ordinal_position"
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for schema, table, column in rows:
+        out[(schema, table)].append(column)
+    return out
+
+
+def _meta(node: dict[str, Any]) -> dict[str, Any]:
+    return {**(node.get("meta") or {}), **(node.get("config", {}).get("meta") or {})}
+
+
+def _described(node: dict[str, Any]) -> set[str]:
+    return {c for c, col in node.get("columns", {}).items() if (col.get("description") or "").strip()}
+
+
+def _ancestor_descriptions(manifest: dict[str, Any], uid: str) -> set[str]:
+    """Columns described in any ancestor model, seed or source of a node."""
+    seen: set[str] = set()
+    described: set[str] = set()
+    stack = list(manifest["nodes"][uid]["depends_on"]["nodes"])
+    while stack:
+        parent = stack.pop()
+        if parent in seen:
+            continue
+        seen.add(parent)
+        node = manifest["nodes"].get(parent) or manifest["sources"].get(parent)
+        if node is None:
+            continue
+        described |= _described(node)
+        stack.extend(node.get("depends_on", {}).get("nodes", []))
+    return described
+
+
+def check(manifest: dict[str, Any], warehouse: Path | None = None) -> list[str]:
+    errors: list[str] = []
+    pk = _pk_columns(manifest)
+    actual = _warehouse_columns(warehouse)
+    for uid, node in sorted(manifest["nodes"].items()):
+        if node.get("package_name") != PACKAGE:
+            continue
+        if node["resource_type"] == "seed" and not (node.get("description") or "").strip():
+            errors.append(f"{node['name']}: seed has no description")
+        if node["resource_type"] != "model":
+            continue
+        name = node["name"]
+        if not (node.get("description") or "").strip():
+            errors.append(f"{name}: model has no description")
+        documented = {c: (col.get("description") or "").strip() for c, col in node.get("columns", {}).items()}
+        for column, text in documented.items():
+            if not text:
+                errors.append(f"{name}.{column}: column has no description")
+        columns = actual.get((node["schema"], node.get("alias") or name), [])
+        if columns:
+            inherited = _ancestor_descriptions(manifest, uid)
+            patterns = [re.compile(p) for p in (_meta(node).get("column_patterns") or {})]
+            for column in columns:
+                if column in documented or column in inherited or any(p.search(column) for p in patterns):
+                    continue
+                errors.append(f"{name}.{column}: column is not documented")
+        exempt = _meta(node).get("primary_key_exempt")
+        if uid not in pk and not exempt:
+            errors.append(f"{name}: model has no primary-key test (unique + not_null, or a unique combination)")
+        is_mart = node["original_file_path"].startswith("models/marts/")
+        if is_mart and not node.get("config", {}).get("contract", {}).get("enforced"):
+            errors.append(f"{name}: mart has no enforced contract")
+    for source in manifest["sources"].values():
+        if source.get("package_name") != PACKAGE:
+            continue
+        freshness = source.get("freshness") or {}
+        has_freshness = any((freshness.get(k) or {}).get("count") for k in ("warn_after", "error_after"))
+        if not has_freshness:
+            errors.append(f"source {source['source_name']}.{source['name']}: no freshness")
+        if not source.get("loaded_at_field") and not source.get("loaded_at_query"):
+            errors.append(f"source {source['source_name']}.{source['name']}: no loaded_at_field")
+    return errors
+
+
+def run(manifest_path: Path, warehouse: Path | None) -> int:
+    if not manifest_path.exists():
+        print(f"no manifest at {manifest_path}: run dbt first")
+        return 1
+    errors = check(json.loads(manifest_path.read_text()), warehouse)
+    for error in errors:
+        print(f"conventions: {error}")
+    print(f"conventions: {'FAILED, ' + str(len(errors)) + ' problems' if errors else 'passed'}")
+    return 1 if errors else 0

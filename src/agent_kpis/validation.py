@@ -1,0 +1,402 @@
+"""Great Expectations gates: what lands (raw files, before dbt) and what is published (marts).
+
+The suites are defined here, in code, and written to the file context in ``gx/`` on every
+run, so the JSON in ``gx/expectations`` is always what runs. GX 1.24's SQL datasource
+fails on DuckDB (STACK_NOTES.md), so every table is read with DuckDB into a pandas
+DataFrame and validated through a pandas dataframe asset. Row-level landing expectations
+carry a tolerance (``mostly``): a feed with a few bad rows lands (they are quarantined by
+dbt), a broken feed does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from agent_kpis.contract import TABLES
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx
+from great_expectations import expectations as gxe
+
+LANDING_MOSTLY = 0.99  # share of rows that must pass each row-level landing expectation
+NEGATIVE_MINUTES_MOSTLY = 0.95  # negative minutes are kept and flagged; more than 5% is a broken feed
+FUTURE_TOLERANCE_SECONDS = 3600  # timestamps may run ahead of the validator's clock by this much
+MIN_ROWS: dict[str, int] = {
+    "task_events": 100,
+    "tool_calls": 100,
+    "llm_calls": 100,
+    "verifications": 10,
+    "human_interventions": 1,
+    "policy_events": 1,
+    "feedback": 1,
+    "evaluations": 1,
+    "business_outcomes": 1,
+    "releases": 1,
+}
+RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
+    "tool_calls": {"attempt": (1, None)},
+    "llm_calls": {
+        "input_tokens": (0, None),
+        "output_tokens": (0, None),
+        "cached_input_tokens": (0, None),
+        "cost_usd": (0, None),
+    },
+    "feedback": {"csat": (1, 5), "nps": (0, 10)},
+    "evaluations": {"score": (0, 1)},
+    "human_interventions": {"minutes": (0, None)},
+}
+RATE_KPIS = (
+    "task_success_rate",
+    "escalation_rate",
+    "containment_rate",
+    "sla_attainment_rate",
+    "rework_rate",
+    "eval_pass_rate",
+    "eval_coverage_rate",
+    "csat_pct_satisfied",
+    "feedback_response_rate",
+    "opt_out_rate",
+    "repeat_use_rate",
+    "tool_attempt_success_rate",
+    "tool_call_success_rate",
+    "tool_retry_rate",
+    "tool_validation_failure_rate",
+    "tool_dependency_error_rate",
+    "tool_policy_deny_rate",
+    "missing_idempotency_key_rate",
+    "policy_violation_rate",
+    "sensitive_access_rate",
+)
+ALL_KPIS = (
+    *RATE_KPIS,
+    "terminal_tasks",
+    "ttr_p50_minutes",
+    "ttr_p90_minutes",
+    "human_minutes_per_task",
+    "cost_per_successful_task_usd",
+    "csat_avg",
+    "nps",
+    "business_value_usd",
+    "duplicate_side_effects",
+    "tool_latency_p50_ms",
+    "tool_latency_p95_ms",
+    "policy_denials_per_100_tasks",
+    "near_misses",
+    "approval_gated_actions",
+)
+EMAIL_REGEX = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+PHONE_REGEX = r"\+[0-9][0-9 ().-]{6,}[0-9]"
+
+
+@dataclass
+class Failure:
+    suite: str
+    table: str
+    expectation: str
+    column: str | None
+    unexpected_count: int | None
+    element_count: int | None
+    observed: Any = None
+
+    def line(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        count = ""
+        if self.unexpected_count is not None:
+            count = f": {self.unexpected_count} of {self.element_count} rows"
+        elif self.observed is not None:
+            count = f": observed {self.observed}"
+        return f"[{self.suite}] {where} {self.expectation}{count}"
+
+
+@dataclass
+class ValidationReport:
+    suite: str
+    tables: int = 0
+    expectations: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+
+# ------------------------------------------------------------------------------ reading
+def _landing_select(con: duckdb.DuckDBPyConnection, folder: Path) -> str | None:
+    """SQL giving (source_file, raw_line) for every file of a table folder, or None if empty."""
+    parts = []
+    jsonl = [str(p) for p in sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.jsonl.gz"))]
+    parquet = sorted(folder.glob("*.parquet"))
+    if jsonl:
+        files = ", ".join(f"'{f}'" for f in jsonl)
+        parts.append(
+            f"select filename as source_file, raw_line from read_csv([{files}], columns = {{'raw_line': 'VARCHAR'}},"
+            " header = false, delim = '\\x01', quote = '', escape = '', auto_detect = false, strict_mode = false,"
+            " max_line_size = 16777216, filename = true)"
+        )
+    if parquet:
+        parts.append(
+            f"select p.filename as source_file, json_merge_patch(to_json(p), '{{\"filename\": null}}')::varchar"
+            f" as raw_line from read_parquet('{folder}/*.parquet', filename = true, union_by_name = true) as p"
+        )
+    return " union all ".join(parts) if parts else None
+
+
+def landing_frames(raw_root: Path) -> dict[str, pd.DataFrame]:
+    """One DataFrame per raw table: every contract field as text plus parse and range helpers."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    frames: dict[str, pd.DataFrame] = {}
+    try:
+        for table, fields in TABLES.items():
+            select = _landing_select(con, raw_root / table)
+            cols = []
+            for f in fields:
+                text = f"case when is_object then nullif(trim(json_extract_string(raw_line, '$.{f.name}')), '') end"
+                cols.append(f'{text} as "{f.name}"')
+                if f.type == "timestamp":
+                    ts = f"try_cast({text} as timestamptz)"
+                    cols.append(f'case when {text} is not null then {ts} is not null end as "{f.name}__parseable"')
+                    cols.append(f'epoch({ts}) - epoch(now()) as "{f.name}__seconds_in_future"')
+                elif f.type in ("integer", "decimal"):
+                    cols.append(f'try_cast({text} as double) as "{f.name}__number"')
+            if select is None:
+                select = "select null::varchar as source_file, null::varchar as raw_line where false"
+            sql = f"""
+                with lines as ({select}),
+                checked as (
+                    select *, case when json_valid(raw_line) then json_type(raw_line) = 'OBJECT' else false end
+                        as is_object
+                    from lines
+                )
+                select source_file, is_object as is_json_object, {", ".join(cols)} from checked
+            """
+            frames[table] = con.execute(sql).df()
+    finally:
+        con.close()
+    return frames
+
+
+def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, pd.DataFrame]:
+    """DataFrames of what the marts publish, plus derived frames the publishing suite needs."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        marts = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        frames = {name: con.execute(f"select * from marts.{name}").df() for name in marts}
+        counts = {
+            "stg_tool_calls": con.execute("select count(*) from staging.stg_telemetry__tool_calls").fetchone()[0],  # type: ignore[index]
+            "stg_tasks": con.execute(
+                "select count(distinct task_id) from staging.stg_telemetry__task_events"
+            ).fetchone()[0],  # type: ignore[index]
+        }
+        strings = []
+        for name in marts:
+            text_cols = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?"
+                    " and data_type = 'VARCHAR'",
+                    [name],
+                ).fetchall()
+            ]
+            for col in text_cols:
+                strings.append(
+                    con.execute(
+                        f"select distinct '{name}' as mart, '{col}' as column_name, \"{col}\"::varchar as cell"
+                        f' from marts.{name} where "{col}" is not null'
+                    ).df()
+                )
+    finally:
+        con.close()
+    published = (
+        pd.concat(strings, ignore_index=True) if strings else pd.DataFrame(columns=["mart", "column_name", "cell"])
+    )
+    published["is_raw_customer_id"] = published["cell"].isin(raw_customer_ids)
+    frames["published_strings"] = published
+    for mart in ("kpi_scorecard", "kpi_by_cohort"):
+        if mart in frames:
+            df = frames[mart]
+            frames[f"{mart}__rates"] = df[df["kpi_name"].isin(RATE_KPIS)].reset_index(drop=True)
+    if "kpi_scorecard" in frames:
+        sc = frames["kpi_scorecard"]
+        frames["kpi_scorecard"] = sc.assign(kpi_grain=sc["kpi_name"] + "|" + sc["period_grain"])
+    frames["_counts"] = pd.DataFrame([counts])
+    return frames
+
+
+# ------------------------------------------------------------------------------ suites
+def _landing_expectations(table: str) -> list[Any]:
+    exps: list[Any] = [
+        gxe.ExpectTableRowCountToBeBetween(min_value=MIN_ROWS[table]),
+        gxe.ExpectColumnValuesToBeInSet(column="is_json_object", value_set=[True], mostly=LANDING_MOSTLY),
+    ]
+    for f in TABLES[table]:
+        if f.required:
+            exps.append(gxe.ExpectColumnValuesToNotBeNull(column=f.name, mostly=LANDING_MOSTLY))
+        if f.enum is not None:
+            exps.append(gxe.ExpectColumnValuesToBeInSet(column=f.name, value_set=list(f.enum), mostly=LANDING_MOSTLY))
+        if f.type == "timestamp":
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(column=f"{f.name}__parseable", value_set=[True], mostly=LANDING_MOSTLY)
+            )
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=f"{f.name}__seconds_in_future", max_value=FUTURE_TOLERANCE_SECONDS
+                )
+            )
+    for column, (low, high) in RANGES.get(table, {}).items():
+        mostly = NEGATIVE_MINUTES_MOSTLY if column == "minutes" else LANDING_MOSTLY
+        exps.append(
+            gxe.ExpectColumnValuesToBeBetween(column=f"{column}__number", min_value=low, max_value=high, mostly=mostly)
+        )
+    return exps
+
+
+def _publishing_expectations(frames: dict[str, pd.DataFrame]) -> dict[str, list[Any]]:
+    counts = frames["_counts"].iloc[0]
+    grid = sorted({f"{k}|{g}" for k in ALL_KPIS for g in ("day", "week", "month", "all")} | {"backlog_open_tasks|day"})
+    suites: dict[str, list[Any]] = {
+        "kpi_scorecard": [
+            gxe.ExpectColumnDistinctValuesToContainSet(column="kpi_grain", value_set=grid),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="status", value_set=["on_track", "off_track", "stop_the_line", "no_data"]
+            ),
+        ],
+        "kpi_scorecard__rates": [gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=1)],
+        "kpi_by_cohort__rates": [gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=1)],
+        "fct_tasks": [
+            *(
+                gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
+                for c in ("model_cost_usd", "human_cost_usd", "total_cost_usd", "human_minutes")
+            ),
+            gxe.ExpectTableRowCountToEqual(value=int(counts["stg_tasks"])),
+        ],
+        "fct_tool_calls": [
+            gxe.ExpectColumnValuesToBeBetween(column="duration_ms", min_value=0),
+            gxe.ExpectTableRowCountToEqual(value=int(counts["stg_tool_calls"])),
+        ],
+        "kpi_release_impact": [gxe.ExpectColumnValuesToBeBetween(column="p_value", min_value=0, max_value=1)],
+        "kpi_backlog_daily": [gxe.ExpectColumnValuesToBeBetween(column="open_tasks", min_value=0)],
+        "dq_data_quality_flags": [gxe.ExpectColumnValuesToBeBetween(column="flagged_share", min_value=0, max_value=1)],
+        "published_strings": [
+            gxe.ExpectColumnValuesToNotMatchRegex(column="cell", regex=EMAIL_REGEX),
+            gxe.ExpectColumnValuesToNotMatchRegex(column="cell", regex=PHONE_REGEX),
+            gxe.ExpectColumnValuesToBeInSet(column="is_raw_customer_id", value_set=[False]),
+        ],
+    }
+    return {k: v for k, v in suites.items() if k in frames}
+
+
+# ------------------------------------------------------------------------------ running
+def _context(project_dir: Path) -> Any:
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    with contextlib.suppress(Exception):  # progress bars are cosmetic
+        context.variables.progress_bars = {"globally": False}
+    return context
+
+
+def _run(
+    context: Any, suite_name: str, frames: dict[str, pd.DataFrame], suites: dict[str, list[Any]]
+) -> ValidationReport:
+    report = ValidationReport(suite=suite_name)
+    started = time.perf_counter()
+    source = context.data_sources.add_or_update_pandas(suite_name)
+    for table, expectations in suites.items():
+        name = f"{suite_name}__{table}"
+        try:
+            asset = source.get_asset(table)
+        except LookupError:
+            asset = source.add_dataframe_asset(name=table)
+        try:
+            batch = asset.get_batch_definition("whole_table")
+        except (KeyError, ValueError, LookupError):
+            batch = asset.add_batch_definition_whole_dataframe("whole_table")
+        suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        result = definition.run(batch_parameters={"dataframe": frames[table]})
+        report.tables += 1
+        for r in result.results:
+            report.expectations += 1
+            if not r.success:
+                res = r.result or {}
+                report.failures.append(
+                    Failure(
+                        suite=suite_name,
+                        table=table,
+                        expectation=r.expectation_config.type,
+                        column=r.expectation_config.kwargs.get("column"),
+                        unexpected_count=res.get("unexpected_count"),
+                        element_count=res.get("element_count"),
+                        observed=res.get("observed_value"),
+                    )
+                )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def validate_landing(project_dir: Path, raw_root: Path) -> ValidationReport:
+    frames = landing_frames(raw_root)
+    context = _context(project_dir)
+    return _run(context, "landing", frames, {t: _landing_expectations(t) for t in TABLES})
+
+
+def validate_publishing(project_dir: Path, raw_root: Path, warehouse: Path) -> ValidationReport:
+    ids = landing_frames(raw_root)["task_events"]["customer_id"].dropna()
+    frames = published_frames(warehouse, set(ids))
+    context = _context(project_dir)
+    return _run(context, "publishing", frames, _publishing_expectations(frames))
+
+
+def write_summary(reports: list[ValidationReport], out_dir: Path, project_dir: Path) -> Path:
+    """Builds Data Docs and writes summary.md and summary.json; returns the summary path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _context(project_dir).build_data_docs()
+    except Exception as exc:
+        print(f"Data Docs not built: {exc}")
+    lines = ["# Validation summary", ""]
+    for rep in reports:
+        state = "passed" if rep.success else f"FAILED ({len(rep.failures)} expectations)"
+        lines.append(
+            f"- {rep.suite}: {state}; {rep.expectations} expectations on {rep.tables} tables in {rep.seconds:.1f}s"
+        )
+        lines += [f"  - {f.line()}" for f in rep.failures]
+    docs = project_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    lines += ["", f"Data Docs: {docs}"]
+    path = out_dir / "summary.md"
+    path.write_text("\n".join(lines) + "\n")
+    (out_dir / "summary.json").write_text(
+        json.dumps(
+            [
+                {
+                    "suite": r.suite,
+                    "success": r.success,
+                    "expectations": r.expectations,
+                    "tables": r.tables,
+                    "seconds": round(r.seconds, 2),
+                    "failures": [f.__dict__ for f in r.failures],
+                }
+                for r in reports
+            ],
+            default=str,
+            indent=2,
+        )
+    )
+    return path

@@ -1,0 +1,109 @@
+"""Each quality gate fails when it should: landing, publishing, conventions and lint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from agent_kpis.conventions import check
+from agent_kpis.generator import FaultRates, GeneratorConfig, generate
+from agent_kpis.validation import validate_landing, validate_publishing
+
+from conftest import END_DATE, PROJECT_DIR
+
+
+def _failed(report) -> set[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+    return {(f.table, f.expectation, f.column) for f in report.failures}
+
+
+def test_landing_passes_a_normal_feed_and_fails_a_broken_one(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    generate(GeneratorConfig(tasks=1500, days=10, seed=3, end_date=END_DATE), good)
+    broken = FaultRates(missing_required=0.2, unknown_enum=0.1, not_json=0.05)
+    generate(GeneratorConfig(tasks=1500, days=10, seed=3, end_date=END_DATE, faults=broken), bad)
+    ok = validate_landing(tmp_path, good)
+    assert ok.success, [f.line() for f in ok.failures]
+    assert ok.expectations > 100
+    failed = _failed(validate_landing(tmp_path, bad))
+    assert ("task_events", "expect_column_values_to_not_be_null", "task_id") in failed
+    assert ("task_events", "expect_column_values_to_be_in_set", "event_type") in failed
+    assert ("tool_calls", "expect_column_values_to_be_in_set", "is_json_object") in failed
+
+
+def test_landing_catches_an_empty_feed_and_future_timestamps(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    generate(GeneratorConfig(tasks=300, days=5, seed=1, end_date=END_DATE), raw)
+    shutil.rmtree(raw / "task_events")
+    future = raw / "feedback" / "future.jsonl"
+    future.write_text(
+        "\n".join(
+            json.dumps({"event_id": f"f{i}", "task_id": "t", "submitted_at": "2999-01-01T00:00:00Z", "csat": 9})
+            for i in range(3)
+        )
+        + "\n"
+    )
+    failed = _failed(validate_landing(tmp_path, raw))
+    assert ("task_events", "expect_table_row_count_to_be_between", None) in failed
+    assert ("feedback", "expect_column_values_to_be_between", "submitted_at__seconds_in_future") in failed
+
+
+def test_publishing_passes_the_demo_and_fails_an_out_of_range_rate(demo: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, wh = demo
+    ok = validate_publishing(tmp_path, raw, wh)
+    assert ok.success, [f.line() for f in ok.failures]
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(wh, broken)
+    con = duckdb.connect(str(broken))
+    con.execute("update marts.kpi_scorecard set value = 1.5 where kpi_name = 'task_success_rate'")
+    con.execute("update marts.dim_releases set description = 'call jane@example.com' where release_id = 'rel-101'")
+    con.close()
+    failed = _failed(validate_publishing(tmp_path, raw, broken))
+    assert ("kpi_scorecard__rates", "expect_column_values_to_be_between", "value") in failed
+    assert ("published_strings", "expect_column_values_to_not_match_regex", "cell") in failed
+
+
+def test_conventions_gate_fails_an_undocumented_model(demo: tuple[Path, Path]) -> None:
+    _, wh = demo
+    manifest = json.loads((wh.parent / "target" / "manifest.json").read_text())
+    assert check(manifest, wh) == []
+    node = manifest["nodes"]["model.agent_kpis.fct_tasks"]
+    node["description"] = ""
+    node["columns"]["outcome"]["description"] = ""
+    del manifest["nodes"]["model.agent_kpis.kpi_alerts"]["columns"]["is_current"]
+    manifest["nodes"]["model.agent_kpis.kpi_scorecard"]["config"]["contract"]["enforced"] = False
+    errors = check(manifest, wh)
+    assert "fct_tasks: model has no description" in errors
+    assert "fct_tasks.outcome: column has no description" in errors
+    assert "kpi_alerts.is_current: column is not documented" in errors
+    assert "kpi_scorecard: mart has no enforced contract" in errors
+
+
+def test_conventions_gate_fails_a_model_without_primary_key_test(demo: tuple[Path, Path]) -> None:
+    _, wh = demo
+    manifest = json.loads((wh.parent / "target" / "manifest.json").read_text())
+    for uid, node in list(manifest["nodes"].items()):
+        if node["resource_type"] == "test" and node.get("attached_node") == "model.agent_kpis.dim_tools":
+            del manifest["nodes"][uid]
+    assert any(e.startswith("dim_tools: model has no primary-key test") for e in check(manifest, wh))
+
+
+BAD_SQL = "SELECT A.ID, count(*)\nFROM {{ ref('x') }} A\nGROUP BY 1\n"
+GOOD_SQL = "with\n\nx as (\n\n    select * from {{ ref('x') }}\n\n)\n\nselect * from x\n"
+
+
+@pytest.mark.parametrize(("sql", "should_pass"), [(BAD_SQL, False), (GOOD_SQL, True)])
+def test_sqlfluff_rules_reject_a_badly_formatted_model(tmp_path: Path, sql: str, should_pass: bool) -> None:
+    config = (PROJECT_DIR / ".sqlfluff").read_text().replace("templater = dbt", "templater = jinja")
+    (tmp_path / ".sqlfluff").write_text(config)
+    (tmp_path / "model.sql").write_text(sql)
+    sqlfluff = str(Path(sys.executable).with_name("sqlfluff"))
+    proc = subprocess.run([sqlfluff, "lint", "model.sql"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert (proc.returncode == 0) == should_pass, proc.stdout
+    if not should_pass:
+        assert "CP01" in proc.stdout or "LT" in proc.stdout
