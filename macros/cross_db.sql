@@ -47,3 +47,25 @@
 {% macro safe_divide(numerator, denominator) -%}
     (cast({{ numerator }} as {{ api.Column.translate_type('double') }}) / nullif({{ denominator }}, 0))
 {%- endmacro %}
+
+{#-
+    The point an incremental model resumes from: the newest value of `column` already in
+    the target, minus var('incremental_lookback_hours') as a safety margin. Arrival is
+    tracked exactly (loaded_at), so the margin only re-derives rows a little earlier.
+-#}
+{% macro incremental_watermark(column) -%}
+    (
+        select {{ dbt.dateadd('hour', -var('incremental_lookback_hours'), 'max(' ~ column ~ ')') }}
+        from {{ this }}
+    )
+{%- endmacro %}
+
+{#-
+    Money and minutes are summed as exact decimals, so a sum does not depend on the order
+    rows arrive in (an incremental run and a full refresh give the same totals to the cent
+    and beyond). `kind`: money (10 decimals) or minutes (4 decimals).
+-#}
+{% macro exact_sum_cast(expression, kind) -%}
+    {%- set scale = 10 if kind == 'money' else 4 -%}
+    cast({{ expression }} as decimal(18, {{ scale }}))
+{%- endmacro %}

@@ -36,11 +36,19 @@
 {#-
     The rows of a parsed base model that staging keeps: not rejected, and one per
     event_id (at-least-once delivery): the copy with the latest _emitted_at, ties broken
-    deterministically by file and content.
+    deterministically by file and content. An incremental run re-decides only the
+    event_ids that arrived since the target's newest loaded_at, from every copy of them
+    (old and new), so it keeps exactly the copy a full refresh would keep.
 -#}
 {% macro valid_deduplicated_rows(parsed) -%}
+    {%- set valid = '(select * from ' ~ parsed ~ ' where reject_reason is null' -%}
+    {%- if is_incremental() -%}
+        {%- set valid = valid ~ ' and event_id in (select arrived.event_id from ' ~ parsed ~ ' as arrived'
+            ~ ' where arrived.reject_reason is null and arrived.loaded_at > (select max(staged.loaded_at) from '
+            ~ this ~ ' as staged))' -%}
+    {%- endif -%}
     {{ agent_kpis.deduplicate(
-        '(select * from ' ~ parsed ~ ' where reject_reason is null) as valid_rows',
+        valid ~ ') as valid_rows',
         'event_id',
         'emitted_at desc nulls last, source_file desc, raw_line'
     ) }}

@@ -9,6 +9,9 @@
     rules:  list of (condition on typed columns that makes the row invalid, reason)
     Optional fields that are present but cannot be cast become null and are counted in
     unparseable_field_count.
+
+    Incremental runs read only files not read before (files are append-only drops, never
+    edited: RAW_TELEMETRY.md), and stamp every row with the run's loaded_at.
 -#}
 {% macro parse_raw_telemetry(landing, fields, rules=[]) -%}
     {%- set specs = [] -%}
@@ -32,6 +35,9 @@ landing as (
         raw_line
 
     from {{ landing }}
+    {%- if is_incremental() %}
+    where {{ agent_kpis.unread_files_filter(landing, this) }}
+    {%- endif %}
 
 ),
 
@@ -111,6 +117,7 @@ final as (
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
         end as reject_reason,
+        cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as loaded_at,
         event_id,
         {%- for spec in specs %}
         {{ spec.column }},

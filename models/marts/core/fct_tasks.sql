@@ -1,50 +1,110 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+    )
+}}
+{#-
+    Incremental: a run rebuilds the row of every task that received any row (event, tool
+    call, model call, verification, intervention, policy event, feedback, evaluation or
+    business outcome) since the newest last_loaded_at already in the table, minus
+    var('incremental_lookback_hours'), from all of that task's rows.
+-#}
+{%- set attached = ['stg_telemetry__task_events', 'stg_telemetry__tool_calls', 'stg_telemetry__llm_calls',
+                    'stg_telemetry__verifications', 'stg_telemetry__human_interventions',
+                    'stg_telemetry__policy_events', 'stg_telemetry__feedback', 'stg_telemetry__evaluations',
+                    'stg_telemetry__business_outcomes'] -%}
+
 with
+
+{% for model in attached %}
+{{ model | replace('stg_telemetry__', 'staged_') }} as (
+
+    select * from {{ ref(model) }}
+
+),
+
+{% endfor %}
+task_loads as (
+
+    {%- for model in attached %}
+    select
+        task_id,
+        loaded_at
+    from {{ model | replace('stg_telemetry__', 'staged_') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ agent_kpis.incremental_watermark('last_loaded_at') }}
+    {%- endif %}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+),
+
+affected_tasks as (
+
+    select
+        task_id,
+        max(loaded_at) as last_loaded_at
+    from task_loads
+    group by task_id
+
+),
 
 outcomes as (
 
     select * from {{ ref('int_task_outcomes_classified') }}
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
 llm_calls as (
 
     select * from {{ ref('int_llm_calls_costed') }}
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
 interventions as (
 
     select * from {{ ref('int_human_interventions_costed') }}
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
 tool_attempts as (
 
     select * from {{ ref('int_tool_attempts_chained') }}
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
 policy_events as (
 
-    select * from {{ ref('stg_telemetry__policy_events') }}
+    select * from staged_policy_events
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
 feedback as (
 
-    select * from {{ ref('stg_telemetry__feedback') }}
+    select * from staged_feedback
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
 evaluations as (
 
-    select * from {{ ref('stg_telemetry__evaluations') }}
+    select * from staged_evaluations
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
 business_outcomes as (
 
-    select * from {{ ref('stg_telemetry__business_outcomes') }}
+    select * from staged_business_outcomes
+    where task_id in (select affected_tasks.task_id from affected_tasks)
 
 ),
 
@@ -54,7 +114,7 @@ model_cost_per_task as (
         task_id,
         count(*) as llm_call_count,
         count(case when not is_unpriced then 1 end) as costed_llm_call_count,
-        sum(cost_usd) as model_cost_usd
+        sum({{ agent_kpis.exact_sum_cast('cost_usd', 'money') }}) as model_cost_usd
     from llm_calls
     group by task_id
 
@@ -65,8 +125,8 @@ human_time_per_task as (
     select
         task_id,
         count(*) as intervention_count,
-        sum(counted_minutes) as human_minutes,
-        sum(human_cost_usd) as human_cost_usd,
+        sum({{ agent_kpis.exact_sum_cast('counted_minutes', 'minutes') }}) as human_minutes,
+        sum({{ agent_kpis.exact_sum_cast('human_cost_usd', 'money') }}) as human_cost_usd,
         max(case when kind in ('handoff', 'takeover') then 1 else 0 end) = 1 as has_handoff_or_takeover,
         max(case when kind = 'edit' then 1 else 0 end) = 1 as has_edit_intervention,
         max(case when is_negative_minutes then 1 else 0 end) = 1 as has_negative_minutes,
@@ -136,7 +196,7 @@ value_per_task as (
 
     select
         task_id,
-        sum(value_usd) as business_value_usd
+        sum({{ agent_kpis.exact_sum_cast('value_usd', 'money') }}) as business_value_usd
     from business_outcomes
     group by task_id
 
@@ -219,9 +279,12 @@ final as (
         coalesce(human_time_per_task.has_negative_minutes, false) as has_negative_minutes,
         outcomes.has_clock_skew,
         coalesce(tool_use_per_task.has_tool_clock_skew, false) as has_tool_clock_skew,
-        outcomes.has_unknown_event_type
+        outcomes.has_unknown_event_type,
+        affected_tasks.last_loaded_at
 
     from outcomes
+    inner join affected_tasks
+        on outcomes.task_id = affected_tasks.task_id
     left join model_cost_per_task
         on outcomes.task_id = model_cost_per_task.task_id
     left join human_time_per_task

@@ -16,6 +16,7 @@ final as (
         occurred_at,
         unparseable_field_count > 0 as has_unparseable_field,
         emitted_at,
+        loaded_at,
         source_file
 
     from deduplicated

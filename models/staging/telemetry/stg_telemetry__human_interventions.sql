@@ -19,6 +19,7 @@ final as (
         outcome,
         unparseable_field_count > 0 as has_unparseable_field,
         emitted_at,
+        loaded_at,
         source_file
 
     from deduplicated

@@ -26,6 +26,7 @@ final as (
         ) as has_invalid_tokens,
         unparseable_field_count > 0 as has_unparseable_field,
         emitted_at,
+        loaded_at,
         source_file
 
     from deduplicated

@@ -29,6 +29,7 @@ final as (
         coalesce(ended_at < started_at, false) as has_clock_skew,
         unparseable_field_count > 0 as has_unparseable_field,
         emitted_at,
+        loaded_at,
         source_file
 
     from deduplicated

@@ -19,6 +19,7 @@ final as (
         {{ agent_kpis.mask_personal_text('observed') }} as observed_masked,
         unparseable_field_count > 0 as has_unparseable_field,
         emitted_at,
+        loaded_at,
         source_file
 
     from deduplicated
