@@ -25,12 +25,13 @@ TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
 .PHONY: help install demo generate build summary validate-landing validate-publishing test lint lint-sql lint-python \
-	pytest dbt-test bench-generate clean
+	pytest dbt-test bench-generate bench clean
 
 help:
 	@echo "make demo            install, generate demo telemetry, dbt build, print the summary"
 	@echo "make test            every check: sqlfluff, ruff, pytest, dbt build with all tests"
 	@echo "make bench-generate  time the generator at SCALE tasks (default 1,000,000) to Parquet"
+	@echo "make bench SCALE=N   full build vs incremental vs the engine floor; writes docs/benchmarks.md"
 	@echo "make clean           remove the virtual environment, data and dbt artifacts"
 
 # one pinned set for every install: constraints.txt (regenerate with pip freeze after a change)
@@ -92,6 +93,10 @@ test: lint dbt-test pytest
 
 bench-generate: install
 	$(BIN)/agent-kpis bench-generate --tasks $(SCALE) --format parquet
+
+# full build vs incremental hour/day vs the engine's floor; appends to docs/benchmarks.md
+bench: install
+	$(BIN)/agent-kpis bench --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) data target logs dbt_packages

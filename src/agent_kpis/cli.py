@@ -113,6 +113,12 @@ def cmd_conventions(args: argparse.Namespace) -> int:
     return run(Path(args.manifest), warehouse)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from agent_kpis.bench import main as bench_main
+
+    return bench_main(args.scale, args.days, Path(args.workdir) / f"{args.scale}")
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from agent_kpis.summary import print_summary
 
@@ -141,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--manifest", default=str(PROJECT_DIR / "target" / "manifest.json"))
     c.add_argument("--duckdb", help="warehouse to compare documented columns with (default $AGENT_KPIS_DUCKDB)")
     c.set_defaults(func=cmd_conventions)
+    k = sub.add_parser("bench", help="full vs incremental vs the engine's floor; appends to docs/benchmarks.md")
+    k.add_argument("--scale", type=int, default=100_000, help="tasks")
+    k.add_argument("--days", type=int, default=30)
+    k.add_argument("--workdir", default=str(PROJECT_DIR / "data" / "bench"))
+    k.set_defaults(func=cmd_bench)
     s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
     s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     s.set_defaults(func=cmd_summary)

@@ -1,0 +1,184 @@
+"""`agent-kpis bench`: full build, incremental hour and day, and the engine's floor, at a scale.
+
+Not part of `make test`: it prints figures and appends them to docs/benchmarks.md.
+Every step runs as its own process; wall time is measured around it and peak memory is
+that process's maximum resident set (``os.wait4``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from agent_kpis.contract import TABLES
+from agent_kpis.generator import GeneratorConfig, generate
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    peak_mb: float
+
+
+def _run(name: str, cmd: list[str], env: dict[str, str]) -> Step:
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = proc.stdout.read() if proc.stdout else b""  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.stdout.write(output.decode(errors="replace")[-5000:])
+        raise RuntimeError(f"{name} failed: {' '.join(cmd)}")
+    step = Step(name, seconds, usage.ru_maxrss / 1024)
+    print(f"  {name:<38} {seconds:8.1f} s  peak {step.peak_mb:8.0f} MB", flush=True)
+    return step
+
+
+def _env(raw: Path, warehouse: Path) -> dict[str, str]:
+    (warehouse.parent / "tmp").mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DO_NOT_TRACK": "1",
+        "AGENT_KPIS_RAW_ROOT": str(raw),
+        "AGENT_KPIS_DUCKDB": str(warehouse),
+        "AGENT_KPIS_TEMP_DIR": str(warehouse.parent / "tmp"),
+    }
+
+
+def _dbt(name: str, args: list[str], raw: Path, warehouse: Path) -> Step:
+    target = warehouse.parent / "target"
+    cmd = [str(BIN / "dbt"), *args, "--target-path", str(target), "--log-path", str(warehouse.parent / "logs")]
+    return _run(name, cmd, _env(raw, warehouse))
+
+
+def _link_files(files: list[Path], source: Path, target: Path) -> None:
+    for path in files:
+        dest = target / path.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists():
+            os.link(path, dest)
+
+
+def _split_last_day(raw: Path, last_day: date, out: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """(files before the last day, first-hour files, rest-of-day files) of a Parquet raw root."""
+    before, hour, rest = [], [], []
+    cut = datetime(last_day.year, last_day.month, last_day.day, 1, tzinfo=UTC)
+    for table in TABLES:
+        for path in sorted((raw / table).glob("*.parquet")):
+            if not path.name.endswith(f"{last_day.isoformat()}.parquet"):
+                before.append(path)
+                continue
+            data = pq.read_table(path)
+            early = pc.less(data["_emitted_at"], cut)
+            for part, mask, bucket in (("h00", early, hour), ("h01-23", pc.invert(early), rest)):
+                dest = out / table / f"{table}-{last_day.isoformat()}-{part}.parquet"
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(data.filter(mask), dest)
+                bucket.append(dest)
+    return before, hour, rest
+
+
+def _floor(raw: Path, workdir: Path) -> Step:
+    sql = (PROJECT_DIR / "bench" / "floor.sql").read_text()
+    sql = sql.replace("{raw}", str(raw)).replace("{seeds}", str(PROJECT_DIR / "seeds"))
+    script = workdir / "floor_run.sql"
+    script.write_text(sql)
+    code = (
+        "import duckdb, sys\n"
+        f"con = duckdb.connect(config={{'memory_limit': '{os.environ.get('AGENT_KPIS_MEMORY_LIMIT', '8GB')}',"
+        f" 'threads': 2, 'temp_directory': '{workdir / 'floor_tmp'}'}})\n"
+        "con.execute(\"set TimeZone = 'UTC'\")\n"
+        "statements = [s for s in open(sys.argv[1]).read().split(';') if s.strip()]\n"
+        "for s in statements[:-1]:\n    con.execute(s)\n"
+        "print(con.execute(statements[-1]).fetchall())\n"
+    )
+    return _run("floor: one DuckDB script", [sys.executable, "-c", code, str(script)], dict(os.environ))
+
+
+def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step]:
+    end = datetime.now(UTC).date()
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    raw = workdir / "raw_all"
+    print(f"benchmark at {scale:,} tasks over {days} days (Parquet) in {workdir}", flush=True)
+    t0 = time.perf_counter()
+    report = generate(GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="parquet"), raw)
+    print(f"  generated {report.total_lines:,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
+    last_day = end - timedelta(days=1)
+    before, hour, rest = _split_last_day(raw, last_day, workdir / "split")
+
+    full_raw = workdir / "full" / "raw"
+    _link_files(before, raw, full_raw)
+    _link_files(hour + rest, workdir / "split", full_raw)
+    full_wh = workdir / "full" / "wh" / "agent_kpis.duckdb"
+    steps = [
+        _dbt("full dbt build (with tests)", ["build", "--full-refresh"], full_raw, full_wh),
+        _floor(full_raw, workdir),
+    ]
+
+    base_raw = workdir / "inc" / "raw"
+    _link_files(before, raw, base_raw)
+    base_wh = workdir / "inc" / "wh" / "agent_kpis.duckdb"
+    _dbt("(setup) build up to the last day", ["build", "--full-refresh"], base_raw, base_wh)
+    snapshot = workdir / "inc" / "snapshot.duckdb"
+    shutil.copy(base_wh, snapshot)
+    # Everything above was loaded minutes ago, so the default 72 h lookback would re-derive
+    # every task: the hour/day runs use lookback 0 (exact arrival tracking, as in the
+    # equality test); one run shows the default margin's cost in this worst case.
+    strict = ["--vars", '{"incremental_lookback_hours": 0}']
+    for label, files in (("hour", hour), ("day", hour + rest)):
+        _link_files(files, workdir / "split", base_raw)
+        shutil.copy(snapshot, base_wh)
+        steps.append(_dbt(f"incremental dbt build, one new {label}", ["build", *strict], base_raw, base_wh))
+        shutil.copy(snapshot, base_wh)
+        steps.append(_dbt(f"incremental dbt run, one new {label}", ["run", *strict], base_raw, base_wh))
+        if label == "day":
+            shutil.copy(snapshot, base_wh)
+            steps.append(_dbt("incremental dbt run, new day, 72 h lookback", ["run"], base_raw, base_wh))
+        for path in files:  # reset to "up to the last day" for the next label
+            (base_raw / path.relative_to(workdir / "split")).unlink()
+    return steps
+
+
+def results_table(scale: int, steps: list[Step]) -> str:
+    by = {s.name: s for s in steps}
+    full = by["full dbt build (with tests)"]
+    floor = by["floor: one DuckDB script"]
+    rows = [f"| {scale:,} | {s.name} | {s.seconds:.1f} | {s.peak_mb:,.0f} |" for s in steps]
+    ratios = [
+        f"| {scale:,} | ratio full build / floor | {full.seconds / floor.seconds:.1f}x | |",
+        *(
+            f"| {scale:,} | ratio {name.replace('incremental dbt ', '')} / full build | "
+            f"{100 * by[name].seconds / full.seconds:.0f}% | |"
+            for name in by
+            if name.startswith("incremental")
+        ),
+    ]
+    return "\n".join(rows + ratios)
+
+
+def main(scale: int, days: int, workdir: Path) -> int:
+    steps = run_bench(scale, days, workdir)
+    table = results_table(scale, steps)
+    print("\n| tasks | step | seconds | peak MB |\n|---:|---|---:|---:|\n" + table)
+    doc = PROJECT_DIR / "docs" / "benchmarks.md"
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with doc.open("a") as fh:
+        fh.write(f"\n### {scale:,} tasks, {days} days — measured {stamp}\n\n")
+        fh.write("| tasks | step | seconds | peak MB |\n|---:|---|---:|---:|\n" + table + "\n")
+    print(f"\nappended to {doc}")
+    return 0
