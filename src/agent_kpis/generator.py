@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from agent_kpis import catalog as cat
-from agent_kpis.contract import TABLES, Field, primary_enum, required_fields
+from agent_kpis.contract import EVENT_TYPES, TABLES, Field, primary_enum, required_fields
 
 US = 1_000_000
 MINUTE = 60 * US
@@ -40,18 +40,6 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "boolean": pa.bool_(),
     "json": pa.string(),
     "string_list": pa.list_(pa.string()),
-}
-_TIME_FIELD = {
-    "task_events": "occurred_at",
-    "tool_calls": "started_at",
-    "llm_calls": "started_at",
-    "verifications": "verified_at",
-    "human_interventions": "started_at",
-    "policy_events": "occurred_at",
-    "feedback": "submitted_at",
-    "evaluations": "evaluated_at",
-    "business_outcomes": "occurred_at",
-    "releases": "deployed_at",
 }
 _UNKNOWN_ENUM_VALUE = "mystery_value"
 _OFFSETS_MIN = np.array([60, 120, 330, -300, -420])
@@ -262,22 +250,7 @@ class _World:
         rng, n = self.rng, self.cfg.tasks
         ar = np.arange(n)
         # event type index in contract order
-        e = {
-            name: i
-            for i, name in enumerate(
-                (
-                    "created",
-                    "started",
-                    "escalated",
-                    "handed_off",
-                    "resumed",
-                    "completed",
-                    "failed",
-                    "abandoned",
-                    "reopened",
-                )
-            )
-        }
+        e = {name: i for i, name in enumerate(EVENT_TYPES)}
         resumed = self.handed_off & (rng.random(n) < 0.3)
         parts = [
             (ar, np.full(n, e["created"]), self.created),
@@ -744,7 +717,7 @@ def _apply_faults(
     n = tbl.num_rows
     counts: dict[str, int] = {}
     if table_name == "releases" or n == 0:
-        return tbl.append_column("_late", pa.array(np.zeros(n, bool))), counts
+        return tbl, counts
 
     req = [f for f in required_fields(table_name) if f != "event_id"] + ["event_id"]
     missing = rng.random(n) < faults.missing_required
@@ -785,7 +758,6 @@ def _apply_faults(
     emitted = np.where(late, emitted + rng.integers(HOUR, 3 * DAY, n), emitted)
     arrived = emitted < end_us  # a late copy that has not arrived by the end is not written
     tbl = tbl.set_column(tbl.schema.get_field_index("_emitted_at"), "_emitted_at", _ts(emitted))
-    tbl = tbl.append_column("_late", pa.array(late))
     tbl = tbl.filter(pa.array(arrived))
     counts["late"] = int((late & arrived).sum())
 
@@ -873,7 +845,7 @@ def _write_table(
     if cfg.fmt == "parquet":
         days = _file_day(tbl)
         order = np.argsort(days, kind="stable")
-        data = tbl.drop_columns(["_late"]).take(pa.array(order))
+        data = tbl.take(pa.array(order))
         days = days[order]
         bounds = np.flatnonzero(np.diff(days)) + 1
         starts = np.concatenate([[0], bounds])
@@ -882,7 +854,7 @@ def _write_table(
             if e > s:
                 pq.write_table(data.slice(s, e - s), folder / f"{table_name}-{_day_name(days[s])}.parquet")
         return len(days), len(starts) if len(days) else 0, counts
-    lines_tbl, counts = _jsonl_lines(con, table_name, tbl.drop_columns(["_late"]), cfg.faults, rng)
+    lines_tbl, counts = _jsonl_lines(con, table_name, tbl, cfg.faults, rng)
     days = lines_tbl["_day"].to_numpy()
     lines = lines_tbl["line"]
     bounds = np.flatnonzero(np.diff(days)) + 1
