@@ -46,9 +46,11 @@ install: $(STAMP)
 generate: install
 	$(BIN)/agent-kpis generate --tasks $(TASKS) --days $(DAYS) --seed $(SEED) --out "$(AGENT_KPIS_RAW_ROOT)"
 
+# `make demo` regenerates the raw files, so it rebuilds from scratch; an hourly job on an
+# append-only raw root runs `make build INCREMENTAL=1` (new files only)
 build: install
 	mkdir -p "$(AGENT_KPIS_TEMP_DIR)" "$$(dirname "$(AGENT_KPIS_DUCKDB)")"
-	$(BIN)/dbt build --fail-fast
+	$(BIN)/dbt build --fail-fast $(if $(INCREMENTAL),,--full-refresh)
 
 summary: install
 	$(BIN)/agent-kpis summary
