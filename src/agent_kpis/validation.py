@@ -365,38 +365,31 @@ def validate_publishing(project_dir: Path, raw_root: Path, warehouse: Path) -> V
 
 
 def write_summary(reports: list[ValidationReport], out_dir: Path, project_dir: Path) -> Path:
-    """Builds Data Docs and writes summary.md and summary.json; returns the summary path."""
+    """Builds Data Docs and writes summary.md and summary.json (a stage's latest run replaces its
+    previous one, so landing and publishing run separately still share one summary)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         _context(project_dir).build_data_docs()
     except Exception as exc:
         print(f"Data Docs not built: {exc}")
+    json_path = out_dir / "summary.json"
+    entries = {e["suite"]: e for e in (json.loads(json_path.read_text()) if json_path.exists() else [])}
+    for r in reports:
+        entries[r.suite] = {
+            "suite": r.suite, "success": r.success, "expectations": r.expectations, "tables": r.tables,
+            "seconds": round(r.seconds, 2), "failures": [f.__dict__ for f in r.failures],
+        }  # fmt: skip
+    ordered = [entries[k] for k in ("landing", "publishing") if k in entries]
+    json_path.write_text(json.dumps(ordered, default=str, indent=2))
     lines = ["# Validation summary", ""]
-    for rep in reports:
-        state = "passed" if rep.success else f"FAILED ({len(rep.failures)} expectations)"
+    for e in ordered:
+        state = "passed" if e["success"] else f"FAILED ({len(e['failures'])} expectations)"
         lines.append(
-            f"- {rep.suite}: {state}; {rep.expectations} expectations on {rep.tables} tables in {rep.seconds:.1f}s"
+            f"- {e['suite']}: {state}; {e['expectations']} expectations on {e['tables']} tables in {e['seconds']}s"
         )
-        lines += [f"  - {f.line()}" for f in rep.failures]
+        lines += [f"  - {Failure(**f).line()}" for f in e["failures"]]
     docs = project_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     lines += ["", f"Data Docs: {docs}"]
     path = out_dir / "summary.md"
     path.write_text("\n".join(lines) + "\n")
-    (out_dir / "summary.json").write_text(
-        json.dumps(
-            [
-                {
-                    "suite": r.suite,
-                    "success": r.success,
-                    "expectations": r.expectations,
-                    "tables": r.tables,
-                    "seconds": round(r.seconds, 2),
-                    "failures": [f.__dict__ for f in r.failures],
-                }
-                for r in reports
-            ],
-            default=str,
-            indent=2,
-        )
-    )
     return path
