@@ -22,7 +22,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from agent_kpis import catalog as cat
-from agent_kpis.contract import EVENT_TYPES, TABLES, Field, primary_enum, required_fields
+from agent_kpis.contract import (
+    ERROR_CATEGORIES,
+    EVENT_TYPES,
+    TABLES,
+    TOOL_STATUSES,
+    Field,
+    primary_enum,
+    required_fields,
+)
 
 US = 1_000_000
 MINUTE = 60 * US
@@ -361,17 +369,7 @@ class _World:
         m = len(call)
         transient_cat = rng.choice(3, m, p=[0.4, 0.3, 0.3])  # timeout, rate_limited, dependency_outage
         # status/category index per row
-        status_names = ["success", "error", "timeout", "denied"]
-        cat_names = [
-            "validation_failure",
-            "dependency_outage",
-            "policy_deny",
-            "timeout",
-            "rate_limited",
-            "auth_error",
-            "agent_error",
-            "unknown",
-        ]
+        status_names, cat_names = TOOL_STATUSES, ERROR_CATEGORIES  # indexes below follow contract order
         fin = np.where(is_dup_row, 0, final[call])
         status = np.where(
             is_final,
@@ -799,6 +797,7 @@ def _jsonl_lines(
         .append_column("_off", pa.array(_OFFSETS_MIN[rng.integers(0, len(_OFFSETS_MIN), n)]))
         .append_column("_bad", pa.array(bad))
         .append_column("_day", pa.array(_file_day(tbl)))
+        .append_column("_row", pa.array(np.arange(n)))
     )
     parts = []
     for f in TABLES[table_name]:
@@ -821,9 +820,9 @@ def _jsonl_lines(
     con.register("_rows", aux)
     out = con.sql(
         f"""
-        with lines as (select _day, _bad, to_json(struct_pack({", ".join(parts)}))::varchar as line from _rows)
+        with lines as (select _day, _row, _bad, to_json(struct_pack({", ".join(parts)}))::varchar as line from _rows)
         select _day, case when _bad then left(line, length(line) // 2) else line end as line
-        from lines order by _day
+        from lines order by _day, _row
         """
     ).to_arrow_table()
     con.unregister("_rows")

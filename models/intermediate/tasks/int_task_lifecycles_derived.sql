@@ -18,12 +18,7 @@ state_changes as (
             partition by task_id
             order by
                 occurred_at desc,
-                case event_type
-                    when 'reopened' then 1
-                    when 'failed' then 2
-                    when 'abandoned' then 3
-                    else 4
-                end asc,
+                {{ agent_kpis.state_change_tie_rank('event_type') }} desc,
                 event_id asc
         ) as recency_rank
     from task_events

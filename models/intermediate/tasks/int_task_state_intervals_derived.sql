@@ -18,12 +18,7 @@ state_changes as (
             partition by task_id
             order by
                 occurred_at asc,
-                case event_type
-                    when 'completed' then 1
-                    when 'abandoned' then 2
-                    when 'failed' then 3
-                    else 4
-                end asc,
+                {{ agent_kpis.state_change_tie_rank('event_type') }} asc,
                 event_id desc
         ) as state_number
     from task_events
