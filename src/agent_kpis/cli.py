@@ -119,6 +119,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.scale, args.days, Path(args.workdir) / f"{args.scale}")
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from agent_kpis.job import run_job
+
+    raw = Path(args.raw_root) if args.raw_root else raw_root()
+    warehouse = Path(args.duckdb) if args.duckdb else warehouse_path()
+    return run_job(PROJECT_DIR, raw, warehouse, full_refresh=args.full_refresh, dbt_vars=args.vars)
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from agent_kpis.summary import print_summary
 
@@ -152,6 +160,16 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--days", type=int, default=30)
     k.add_argument("--workdir", default=str(PROJECT_DIR / "data" / "bench"))
     k.set_defaults(func=cmd_bench)
+    r = sub.add_parser(
+        "run",
+        help="scheduled job: landing validation, dbt build, publishing validation, stop-the-line;"
+        " exit 0 ok, 2 feed, 3 build, 4 stop-the-line, 5 publish",
+    )
+    r.add_argument("--raw-root", help="raw root (default $AGENT_KPIS_RAW_ROOT or data/raw)")
+    r.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
+    r.add_argument("--full-refresh", action="store_true", help="rebuild everything instead of incrementally")
+    r.add_argument("--vars", help="dbt --vars (YAML)")
+    r.set_defaults(func=cmd_run)
     s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
     s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     s.set_defaults(func=cmd_summary)

@@ -28,7 +28,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx
 from great_expectations import expectations as gxe
 
-LANDING_MOSTLY = 0.99  # share of rows that must pass each row-level landing expectation
+LANDING_MOSTLY = 0.97  # share of rows that must pass each row-level landing expectation
 NEGATIVE_MINUTES_MOSTLY = 0.95  # negative minutes are kept and flagged; more than 5% is a broken feed
 FUTURE_TOLERANCE_SECONDS = 3600  # timestamps may run ahead of the validator's clock by this much
 MIN_ROWS: dict[str, int] = {
