@@ -24,7 +24,7 @@ SCALE ?= 1000000
 TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
-.PHONY: help install demo generate build summary validate-landing validate-publishing test lint lint-sql lint-python \
+.PHONY: help install demo generate build docs summary validate-landing validate-publishing test lint lint-sql lint-python \
 	pytest dbt-test bench-generate bench clean
 
 help:
@@ -62,7 +62,12 @@ validate-landing: install
 validate-publishing: install
 	$(BIN)/agent-kpis validate publishing
 
-demo: generate validate-landing build validate-publishing summary
+# the dbt docs site as one self-contained file (works offline)
+docs: install
+	$(BIN)/dbt docs generate --static
+	@echo "docs site: $(CURDIR)/target/static_index.html"
+
+demo: generate validate-landing build validate-publishing docs summary
 
 # the dbt templater compiles the project, which opens a (throw-away) warehouse
 lint-sql: install
