@@ -96,6 +96,12 @@
                'ttr_p50_minutes']) }}
 {%- endmacro %}
 
+{#- The headline KPIs that are proportions: they get the two-proportion z-test. -#}
+{% macro headline_proportions() -%}
+    {{ return(['task_success_rate', 'escalation_rate', 'tool_call_success_rate',
+               'policy_violation_rate', 'csat_pct_satisfied']) }}
+{%- endmacro %}
+
 {#- Aggregate columns <kpi>__numerator, <kpi>__denominator, <kpi>__value for a definition list. -#}
 {% macro kpi_aggregates(definitions) -%}
     {%- for d in definitions %}

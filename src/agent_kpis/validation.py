@@ -132,7 +132,7 @@ class ValidationReport:
 
 
 # ------------------------------------------------------------------------------ reading
-def _landing_select(con: duckdb.DuckDBPyConnection, folder: Path) -> str | None:
+def _landing_select(folder: Path) -> str | None:
     """SQL giving (source_file, raw_line) for every file of a table folder, or None if empty."""
     parts = []
     jsonl = [str(p) for p in sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.jsonl.gz"))]
@@ -159,7 +159,7 @@ def landing_frames(raw_root: Path) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
     try:
         for table, fields in TABLES.items():
-            select = _landing_select(con, raw_root / table)
+            select = _landing_select(raw_root / table)
             cols = []
             for f in fields:
                 text = f"case when is_object then nullif(trim(json_extract_string(raw_line, '$.{f.name}')), '') end"

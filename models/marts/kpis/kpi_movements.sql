@@ -1,5 +1,4 @@
-{%- set proportions = ['task_success_rate', 'escalation_rate', 'tool_call_success_rate',
-                       'policy_violation_rate', 'csat_pct_satisfied'] -%}
+{%- set proportions = agent_kpis.headline_proportions() -%}
 
 with
 

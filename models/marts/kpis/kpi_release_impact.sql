@@ -1,8 +1,7 @@
 {%- set headline = agent_kpis.headline_kpis() -%}
 {%- set task_defs = agent_kpis.task_kpi_definitions() | selectattr('kpi', 'in', headline) | list -%}
 {%- set tool_defs = agent_kpis.tool_kpi_definitions() | selectattr('kpi', 'in', headline) | list -%}
-{%- set proportions = ['task_success_rate', 'escalation_rate', 'tool_call_success_rate',
-                       'policy_violation_rate', 'csat_pct_satisfied'] -%}
+{%- set proportions = agent_kpis.headline_proportions() -%}
 {%- set window_days = var('release_window_days') -%}
 {%- set keys = ['release_id', 'window_side'] -%}
 
@@ -134,45 +133,46 @@ compared as (
 
 ),
 
+tested as (
+
+    select
+        *,
+        case
+            when kpi_name in ('{{ proportions | join("', '") }}')
+                then {{ agent_kpis.two_proportion_p_value(
+                    'before_numerator', 'before_denominator', 'after_numerator', 'after_denominator') }}
+        end as p_value
+    from compared
+
+),
+
 final as (
 
     select
-        {{ dbt.concat(['compared.release_id', "'|'", 'compared.kpi_name']) }} as release_impact_id,
-        compared.release_id,
-        compared.kpi_name,
+        {{ dbt.concat(['tested.release_id', "'|'", 'tested.kpi_name']) }} as release_impact_id,
+        tested.release_id,
+        tested.kpi_name,
         releases.agent_id,
         releases.component,
         releases.component_name,
         releases.version,
         releases.deployed_at,
         {{ window_days }} as window_days,
-        compared.before_value,
-        compared.after_value,
-        compared.after_value - compared.before_value as delta,
-        compared.before_numerator,
-        compared.before_denominator,
-        compared.after_numerator,
-        compared.after_denominator,
-        compared.before_volume,
-        compared.after_volume,
-        case
-            when compared.kpi_name in ('{{ proportions | join("', '") }}')
-                then {{ agent_kpis.two_proportion_p_value(
-                    'compared.before_numerator', 'compared.before_denominator',
-                    'compared.after_numerator', 'compared.after_denominator') }}
-        end as p_value,
-        coalesce(
-            compared.kpi_name in ('{{ proportions | join("', '") }}')
-            and {{ agent_kpis.two_proportion_p_value(
-                'compared.before_numerator', 'compared.before_denominator',
-                'compared.after_numerator', 'compared.after_denominator') }}
-            < {{ var('release_significance_level') }},
-            false
-        ) as is_significant
+        tested.before_value,
+        tested.after_value,
+        tested.after_value - tested.before_value as delta,
+        tested.before_numerator,
+        tested.before_denominator,
+        tested.after_numerator,
+        tested.after_denominator,
+        tested.before_volume,
+        tested.after_volume,
+        tested.p_value,
+        coalesce(tested.p_value < {{ var('release_significance_level') }}, false) as is_significant
 
-    from compared
+    from tested
     inner join releases
-        on compared.release_id = releases.release_id
+        on tested.release_id = releases.release_id
 
 )
 
