@@ -50,6 +50,12 @@ def query(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
         con.close()
 
 
+@pytest.fixture(autouse=True)
+def _publish_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests publish into their own folder, never the demo's data/published."""
+    monkeypatch.setenv("AGENT_KPIS_PUBLISH_DIR", str(tmp_path / "published"))
+
+
 Build = Callable[..., tuple[Path, Path]]
 
 

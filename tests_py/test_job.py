@@ -35,6 +35,7 @@ def test_a_good_run_exits_0_and_keeps_its_artifacts(raw: Path, tmp_path: Path) -
         "landing_validation",
         "dbt_build",
         "publishing_validation",
+        "publish",
         "stop_the_line",
         "end",
     ]
@@ -84,3 +85,14 @@ def test_a_failed_publishing_validation_exits_5(raw: Path, tmp_path: Path, monke
     monkeypatch.setattr(validation, "validate_publishing", broken)
     code = job.run_job(PROJECT_DIR, raw, tmp_path / "wh" / "w.duckdb", full_refresh=True, runs_dir=tmp_path / "r")
     assert code == job.EXIT_PUBLISH
+
+
+def test_a_failed_publication_exits_5_and_keeps_the_previous_snapshot(raw: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "published"
+    blocked.write_text("a file where the publish folder should be")
+    runs = tmp_path / "runs"
+    code = job.run_job(PROJECT_DIR, raw, tmp_path / "wh" / "w.duckdb", full_refresh=True, runs_dir=runs,
+                       publish_dir=blocked)  # fmt: skip
+    assert code == job.EXIT_PUBLISH
+    (failed,) = [s for s in _steps(runs) if s["step"] == "publish"]
+    assert failed["status"] == "failed" and "cannot write" in str(failed["error"])

@@ -26,6 +26,10 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("AGENT_KPIS_DUCKDB", DEFAULT_DUCKDB))
 
 
+def publish_dir() -> Path:
+    return Path(os.environ.get("AGENT_KPIS_PUBLISH_DIR", PROJECT_DIR / "data" / "published"))
+
+
 def _config_from_args(args: argparse.Namespace) -> GeneratorConfig:
     faults = (
         FaultRates.none()
@@ -124,7 +128,33 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     raw = Path(args.raw_root) if args.raw_root else raw_root()
     warehouse = Path(args.duckdb) if args.duckdb else warehouse_path()
-    return run_job(PROJECT_DIR, raw, warehouse, full_refresh=args.full_refresh, dbt_vars=args.vars)
+    out = Path(args.publish_dir) if args.publish_dir else publish_dir()
+    return run_job(PROJECT_DIR, raw, warehouse, full_refresh=args.full_refresh, dbt_vars=args.vars, publish_dir=out)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from agent_kpis.publish import PublishError, publish
+
+    out = Path(args.publish_dir) if args.publish_dir else publish_dir()
+    try:
+        publication = publish(Path(args.duckdb) if args.duckdb else warehouse_path(), out)
+    except PublishError as exc:
+        print(f"publish failed: {exc}", file=sys.stderr)
+        return 5
+    tables = len(publication.row_counts)
+    print(f"published {tables} marts (snapshot {publication.run_id}) in {publication.seconds:.1f}s")
+    print(f"  DuckDB (read-only for BI tools): {publication.duckdb_path}")
+    print(f"  Parquet:                         {publication.parquet_dir}/<mart>.parquet")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from agent_kpis.report import write_report
+
+    src = Path(args.published) if args.published else publish_dir() / "agent_kpis.duckdb"
+    out = write_report(src, Path(args.out))
+    print(f"scorecard page: {out}")
+    return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -162,14 +192,23 @@ def main(argv: list[str] | None = None) -> int:
     k.set_defaults(func=cmd_bench)
     r = sub.add_parser(
         "run",
-        help="scheduled job: landing validation, dbt build, publishing validation, stop-the-line;"
+        help="scheduled job: landing validation, dbt build, publishing validation, publish, stop-the-line;"
         " exit 0 ok, 2 feed, 3 build, 4 stop-the-line, 5 publish",
     )
     r.add_argument("--raw-root", help="raw root (default $AGENT_KPIS_RAW_ROOT or data/raw)")
     r.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     r.add_argument("--full-refresh", action="store_true", help="rebuild everything instead of incrementally")
     r.add_argument("--vars", help="dbt --vars (YAML)")
+    r.add_argument("--publish-dir", help="where BI tools read the marts (default $AGENT_KPIS_PUBLISH_DIR)")
     r.set_defaults(func=cmd_run)
+    p = sub.add_parser("publish", help="swap a new snapshot of the marts in for BI tools (DuckDB file + Parquet)")
+    p.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
+    p.add_argument("--publish-dir", help="default $AGENT_KPIS_PUBLISH_DIR or data/published")
+    p.set_defaults(func=cmd_publish)
+    h = sub.add_parser("report", help="write the self-contained HTML scorecard page from the published marts")
+    h.add_argument("--published", help="published DuckDB file (default <publish dir>/agent_kpis.duckdb)")
+    h.add_argument("--out", default=str(PROJECT_DIR / "reports" / "scorecard" / "index.html"))
+    h.set_defaults(func=cmd_report)
     s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
     s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     s.set_defaults(func=cmd_summary)

@@ -1,9 +1,14 @@
 """`agent-kpis run`: the job a scheduler runs every hour.
 
-landing validation -> dbt build (incremental) -> publishing validation -> stop-the-line
-check. The exit code says what failed, so a scheduler can route it:
+landing validation -> dbt build (incremental) -> publishing validation -> publish (atomic swap
+of the marts BI tools read, see publish.py) -> stop-the-line check. The exit code says what
+failed, so a scheduler can route it:
 
-    0 ok · 2 feed (landing validation) · 3 build (dbt) · 4 stop-the-line · 5 publish (publishing validation)
+    0 ok · 2 feed (landing validation) · 3 build (dbt) · 4 stop-the-line · 5 publish (publishing
+    validation failed or the snapshot could not be written; the previous snapshot stays published)
+
+Stop-the-line is checked after publishing: the alerts are facts about the agents, not about the
+data, so dashboards must show them.
 
 Each step is logged as one JSON line (stdout and reports/runs/<run_id>/run.jsonl); dbt's
 run_results.json and manifest.json and the validation summary are kept beside it.
@@ -57,7 +62,9 @@ def run_job(
     full_refresh: bool = False,
     dbt_vars: str | None = None,
     runs_dir: Path | None = None,
+    publish_dir: Path | None = None,
 ) -> int:
+    from agent_kpis.publish import PublishError, publish
     from agent_kpis.validation import validate_landing, validate_publishing, write_summary
 
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -110,6 +117,14 @@ def run_job(
         failures=[f.line() for f in publishing.failures], seconds=round(publishing.seconds, 1))  # fmt: skip
     if not publishing.success:
         return EXIT_PUBLISH
+
+    publish_dir = publish_dir or Path(os.environ.get("AGENT_KPIS_PUBLISH_DIR", project_dir / "data" / "published"))
+    try:
+        publication = publish(warehouse, publish_dir, run_id=run_id)
+    except PublishError as exc:
+        log("publish", "failed", error=str(exc))
+        return EXIT_PUBLISH
+    log("publish", "ok", **publication.as_dict())
 
     alerts = _current_alerts(warehouse)
     stop = bool(alerts) and severity == "error"
