@@ -95,6 +95,9 @@ dbt-test: install
 	$(TEST_ENV) $(BIN)/dbt source freshness
 	$(TEST_ENV) $(BIN)/agent-kpis validate publishing
 	$(TEST_ENV) $(BIN)/agent-kpis conventions
+	$(TEST_ENV) $(BIN)/mf validate-configs
+	$(TEST_ENV) $(BIN)/mf query --metrics task_success_rate,cost_per_successful_task_usd,tool_call_success_rate \
+		--group-by metric_time__week --order metric_time__week
 
 test: lint dbt-test pytest
 
