@@ -14,6 +14,7 @@ export GX_ANALYTICS_ENABLED := false
 export AGENT_KPIS_RAW_ROOT ?= $(CURDIR)/data/raw
 export AGENT_KPIS_DUCKDB ?= $(CURDIR)/data/agent_kpis.duckdb
 export AGENT_KPIS_TEMP_DIR ?= $(CURDIR)/data/tmp
+export AGENT_KPIS_PUBLISH_DIR ?= $(CURDIR)/data/published
 
 TASKS ?= 5000
 DAYS ?= 30
@@ -24,8 +25,8 @@ SCALE ?= 1000000
 TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
-.PHONY: help install demo generate build docs summary validate-landing validate-publishing test lint lint-sql lint-python \
-	pytest dbt-test bench-generate bench clean
+.PHONY: help install browser demo generate build docs publish report summary validate-landing validate-publishing test \
+	lint lint-sql lint-python pytest dbt-test metrics bench-generate bench clean
 
 help:
 	@echo "make demo            install, generate demo telemetry, dbt build, print the summary"
@@ -42,6 +43,13 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# the browser test drives Debian's chromium (no browser download); installed once per machine
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
+	@chromium --version 2>/dev/null | head -1
 
 generate: install
 	$(BIN)/agent-kpis generate --tasks $(TASKS) --days $(DAYS) --seed $(SEED) --out "$(AGENT_KPIS_RAW_ROOT)"
@@ -67,7 +75,26 @@ docs: install
 	$(BIN)/dbt docs generate --static
 	@echo "docs site: $(CURDIR)/target/static_index.html"
 
-demo: generate validate-landing build validate-publishing docs summary
+# BI tools read the published copy (swapped in atomically), never the warehouse dbt writes
+publish: install
+	$(BIN)/agent-kpis publish
+
+# the self-contained HTML scorecard page, from the published marts
+report: install
+	$(BIN)/agent-kpis report
+
+# the semantic layer: MetricFlow over the warehouse (after `make build`)
+metrics: install
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf query --metrics task_success_rate,escalation_rate,cost_per_successful_task_usd,tool_call_success_rate \
+		--group-by metric_time__week --order metric_time__week
+
+demo: generate validate-landing build validate-publishing publish docs report summary
+	@echo ""
+	@echo "published marts (read-only for BI tools): $(AGENT_KPIS_PUBLISH_DIR)/agent_kpis.duckdb"
+	@echo "                              as Parquet: $(AGENT_KPIS_PUBLISH_DIR)/parquet/current/"
+	@echo "docs site:      $(CURDIR)/target/static_index.html"
+	@echo "scorecard page: $(CURDIR)/reports/scorecard/index.html"
 
 # the dbt templater compiles the project, which opens a (throw-away) warehouse
 lint-sql: install
@@ -80,7 +107,7 @@ lint-python: install
 
 lint: lint-sql lint-python
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest -q
 
 # on fresh demo data: landing validation, dbt build with every test (verification rules at

@@ -31,7 +31,7 @@ def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
-def _fmt(kpi: str, value: float | None) -> str:
+def fmt_value(kpi: str, value: float | None) -> str:
     if value is None:
         return "-"
     if kpi.endswith(_PERCENT):
@@ -43,7 +43,7 @@ def _fmt(kpi: str, value: float | None) -> str:
     return f"{value:,.1f}"
 
 
-def _fmt_delta(kpi: str, delta: float | None) -> str:
+def fmt_delta(kpi: str, delta: float | None) -> str:
     if delta is None:
         return "-"
     if kpi.endswith(_PERCENT):
@@ -85,7 +85,8 @@ def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
         value, target, status, delta = rows.get(kpi, (None, None, "no_data", None))
         flag = "!!" if status == "stop_the_line" else "  "
         print(
-            f"{flag}{kpi:<30} {_fmt(kpi, value):>10} {_fmt(kpi, target):>10} {status:<14} {_fmt_delta(kpi, delta):>10}"
+            f"{flag}{kpi:<30} {fmt_value(kpi, value):>10} {fmt_value(kpi, target):>10}"
+            f" {status:<14} {fmt_delta(kpi, delta):>10}"
         )
     if _has(con, "kpi_alerts"):
         alerts = con.execute(
@@ -94,7 +95,7 @@ def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
         print(f"\nStop-the-line alerts on the latest day: {len(alerts)}")
         for day, kpi, scope, value, threshold in alerts:
-            print(f"  {day} {kpi:<30} {scope:<16} {_fmt(kpi, value):>10} (threshold {_fmt(kpi, threshold)})")
+            print(f"  {day} {kpi:<30} {scope:<16} {fmt_value(kpi, value):>10} (threshold {fmt_value(kpi, threshold)})")
     if _has(con, "kpi_measurement_maturity"):
         print("\nMeasurement maturity")
         for domain, coverage, threshold, level in con.execute(
@@ -109,4 +110,4 @@ def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
             "select release_id, kpi_name, before_value, after_value, p_value from marts.kpi_release_impact"
             " where is_significant order by deployed_at, kpi_name"
         ).fetchall():
-            print(f"  {rel:<10} {kpi:<26} {_fmt(kpi, before):>8} -> {_fmt(kpi, after):<8} p={p:.2g}")
+            print(f"  {rel:<10} {kpi:<26} {fmt_value(kpi, before):>8} -> {fmt_value(kpi, after):<8} p={p:.2g}")

@@ -1,0 +1,388 @@
+"""The scorecard page: one self-contained HTML file built from the published marts.
+
+No network at view time: CSS, the charts (inline SVG drawn here) and the little script that
+redraws the cohort heatmap are all inside the file, with the data as embedded JSON. Sections:
+headline KPIs (latest complete ISO week, target, status, delta), daily trends with release
+markers, a cohort heatmap (dimension chosen in the page), the tool failure taxonomy,
+stop-the-line alerts, measurement maturity and the releases with a significant effect.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from agent_kpis.scorecard import HEADLINE, fmt_delta, fmt_value, latest_complete_week
+
+TREND_KPIS = (
+    "task_success_rate",
+    "escalation_rate",
+    "cost_per_successful_task_usd",
+    "tool_call_success_rate",
+    "policy_violation_rate",
+    "csat_pct_satisfied",
+)
+HEATMAP_KPIS = (
+    "task_success_rate",
+    "escalation_rate",
+    "containment_rate",
+    "cost_per_successful_task_usd",
+    "tool_call_success_rate",
+    "csat_pct_satisfied",
+)
+COHORT_DIMENSIONS = ("agent_id", "agent_version", "task_type", "channel", "region", "product_line", "customer_tier")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Everything the page shows, read from the published marts."""
+    week = latest_complete_week(con)
+    if week is None:
+        raise ValueError("kpi_scorecard is empty: nothing to report")
+    snapshot = _rows(con, "select run_id, cast(published_at as varchar) as published_at from publication.snapshot")
+    by_kpi = {
+        r["kpi_name"]: r
+        for r in _rows(
+            con,
+            "select kpi_name, value, target, status, delta from marts.kpi_scorecard"
+            " where period_grain = 'week' and period_start = ?",
+            [week],
+        )
+    }
+    headline = []
+    for kpi in HEADLINE:
+        r = by_kpi.get(kpi, {"value": None, "target": None, "status": "no_data", "delta": None})
+        headline.append({
+            "kpi": kpi, "value": r["value"], "status": r["status"], "display": fmt_value(kpi, r["value"]),
+            "target_display": fmt_value(kpi, r["target"]), "delta_display": fmt_delta(kpi, r["delta"]),
+        })  # fmt: skip
+    daily = _rows(
+        con,
+        "select kpi_name, period_start, value, target from marts.kpi_scorecard"
+        f" where period_grain = 'day' and kpi_name in {TREND_KPIS!r} order by period_start",
+    )
+    first_day = min((r["period_start"] for r in daily), default=week)
+    last_day = max((r["period_start"] for r in daily), default=week)
+    trends = {
+        kpi: {
+            "points": [(r["period_start"].isoformat(), r["value"]) for r in daily if r["kpi_name"] == kpi],
+            "target": next((r["target"] for r in daily if r["kpi_name"] == kpi), None),
+        }
+        for kpi in TREND_KPIS
+    }
+    releases = _rows(
+        con,
+        "select release_id, coalesce(agent_id, 'all agents') as scope, component, component_name, version,"
+        " deployed_date from marts.dim_releases where deployed_date between ? and ? order by deployed_at",
+        [first_day, last_day],
+    )
+    for r in releases:
+        r["deployed_date"] = r["deployed_date"].isoformat()
+    cohorts: dict[str, list[dict[str, Any]]] = {}
+    for r in _rows(
+        con,
+        "select cohort_dimension, cohort_value, kpi_name, value, status from marts.kpi_by_cohort"
+        f" where period_grain = 'week' and period_start = ? and kpi_name in {HEATMAP_KPIS!r}"
+        " order by cohort_dimension, cohort_value",
+        [week],
+    ):
+        row = next((c for c in cohorts.setdefault(r["cohort_dimension"], []) if c["cohort"] == r["cohort_value"]), None)
+        if row is None:
+            row = {"cohort": r["cohort_value"], "cells": {}}
+            cohorts[r["cohort_dimension"]].append(row)
+        row["cells"][r["kpi_name"]] = {"display": fmt_value(r["kpi_name"], r["value"]), "status": r["status"]}
+    taxonomy = _rows(
+        con,
+        "select coalesce(error_category, '(none)') as error_category, coalesce(error_class, '(none)') as error_class,"
+        " count(*) as attempts, count(distinct tool_name) as tools from marts.fct_tool_calls"
+        " where status <> 'success' group by 1, 2 order by attempts desc, 1, 2",
+    )
+    alerts = _rows(
+        con,
+        "select alert_date, kpi_name, coalesce(agent_id, 'all agents') as scope, kpi_value, stop_the_line,"
+        " is_current from marts.kpi_alerts where alert_date >= ? order by alert_date desc, kpi_name, scope",
+        [last_day.fromordinal(last_day.toordinal() - 6)],
+    )
+    for a in alerts:
+        a["alert_date"] = a["alert_date"].isoformat()
+        a["value_display"] = fmt_value(a["kpi_name"], a.pop("kpi_value"))
+        a["threshold_display"] = fmt_value(a["kpi_name"], a.pop("stop_the_line"))
+    maturity = _rows(
+        con,
+        "select domain, coverage_value, coverage_threshold, maturity_level, coverage_definition"
+        " from marts.kpi_measurement_maturity order by domain",
+    )
+    effects = _rows(
+        con,
+        "select release_id, kpi_name, coalesce(agent_id, 'all agents') as scope, before_value, after_value, p_value"
+        " from marts.kpi_release_impact where is_significant order by deployed_at, kpi_name",
+    )
+    return {
+        "week": week.isoformat(),
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
+        "snapshot": snapshot[0] if snapshot else {"run_id": "-", "published_at": "-"},
+        "headline": headline,
+        "trends": trends,
+        "releases": releases,
+        "cohorts": {dim: cohorts.get(dim, []) for dim in COHORT_DIMENSIONS},
+        "heatmap_kpis": list(HEATMAP_KPIS),
+        "taxonomy": taxonomy,
+        "alerts": alerts,
+        "maturity": maturity,
+        "effects": [
+            {
+                **e,
+                "before": fmt_value(e["kpi_name"], e["before_value"]),
+                "after": fmt_value(e["kpi_name"], e["after_value"]),
+            }
+            for e in effects
+        ],
+    }
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _trend_svg(kpi: str, trend: dict[str, Any], releases: list[dict[str, Any]], first: date, last: date) -> str:
+    width, height, pad = 560, 170, 34
+    points = [(date.fromisoformat(d), v) for d, v in trend["points"] if v is not None]
+    values = [v for _, v in points] + ([trend["target"]] if trend["target"] is not None else [])
+    if not points:
+        return f'<p class="empty">No {_e(kpi)} data.</p>'
+    low, high = min(values), max(values)
+    low, high = (low - 0.5, high + 0.5) if high == low else (low - (high - low) * 0.1, high + (high - low) * 0.1)
+    span = max(1, (last - first).days)
+
+    def x(d: date) -> float:
+        return pad + (width - 2 * pad) * (d - first).days / span
+
+    def y(v: float) -> float:
+        return height - pad + (2 * pad - height) * (v - low) / (high - low)
+
+    path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+    parts = [
+        f'<svg class="trend" data-kpi="{_e(kpi)}" viewBox="0 0 {width} {height}" role="img"'
+        f' aria-label="{_e(kpi)} per day">',
+        f'<text x="{pad}" y="14" class="axis">{_e(fmt_value(kpi, high))}</text>',
+        f'<text x="{pad}" y="{height - 4}" class="axis">{_e(fmt_value(kpi, low))} · {first} to {last}</text>',
+    ]
+    if trend["target"] is not None:
+        ty = y(trend["target"])
+        parts.append(f'<line class="target" x1="{pad}" x2="{width - pad}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
+        parts.append(f'<text x="{width - pad + 2}" y="{ty + 4:.1f}" class="axis">target</text>')
+    for r in releases:
+        rx = x(date.fromisoformat(r["deployed_date"]))
+        parts.append(
+            f'<line class="release-marker" data-release="{_e(r["release_id"])}" x1="{rx:.1f}" x2="{rx:.1f}"'
+            f' y1="{pad - 12}" y2="{height - pad}"><title>{_e(r["release_id"])}: {_e(r["component_name"])}'
+            f" {_e(r['version'])} ({_e(r['scope'])}) on {_e(r['deployed_date'])}</title></line>"
+            f'<text x="{rx + 2:.1f}" y="{pad - 14}" class="release-label">{_e(r["release_id"])}</text>'
+        )
+    parts.append(f'<polyline class="series" points="{path}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(headers: list[str], rows: list[list[str]], table_id: str, empty: str) -> str:
+    if not rows:
+        return f'<p class="empty" id="{table_id}-empty">{_e(empty)}</p>'
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+CSS = """
+body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1f2328}
+header{background:#1f2937;color:#fff;padding:16px 28px}header h1{margin:0;font-size:22px}
+header p{margin:4px 0 0;color:#cbd5e1}main{padding:20px 28px;display:grid;gap:20px}
+section{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:16px}
+h2{margin:0 0 12px;font-size:16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px}
+.kpi{border-radius:6px;padding:10px;border-left:6px solid #8c959f;background:#f6f8fa}
+.kpi .name{font-size:12px;color:#57606a}.kpi .value{font-size:22px;font-weight:600}
+.kpi .meta{font-size:12px;color:#57606a}
+.on_track{border-color:#1a7f37}.off_track{border-color:#bf8700}.stop_the_line{border-color:#cf222e}
+td.on_track{background:#dafbe1}td.off_track{background:#fff8c5}td.stop_the_line{background:#ffebe9}
+td.no_data{background:#f6f8fa;color:#8c959f}
+.trends{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:14px}
+.trend{width:100%;height:auto;background:#fbfcfd;border:1px solid #eaeef2}
+.series{fill:none;stroke:#0969da;stroke-width:2}.target{stroke:#1a7f37;stroke-dasharray:5 4}
+.release-marker{stroke:#8250df;stroke-width:1.5;stroke-dasharray:2 2}.release-label{font-size:10px;fill:#8250df}
+.axis{font-size:10px;fill:#57606a}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eaeef2;font-variant-numeric:tabular-nums}
+th{background:#f6f8fa;font-weight:600}.bar{background:#cf222e;height:10px;border-radius:2px}
+.empty{color:#57606a}select{font:inherit;padding:2px 6px}
+"""
+
+SCRIPT = """
+(function () {
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var select = document.getElementById('cohort-dimension');
+  var table = document.getElementById('heatmap');
+  function cell(tag, text, cls) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+  function draw() {
+    var rows = data.cohorts[select.value] || [];
+    table.innerHTML = '';
+    var head = document.createElement('tr');
+    head.appendChild(cell('th', select.value));
+    data.heatmap_kpis.forEach(function (kpi) { head.appendChild(cell('th', kpi)); });
+    var thead = document.createElement('thead');
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var body = document.createElement('tbody');
+    rows.forEach(function (row) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-cohort', row.cohort);
+      tr.appendChild(cell('th', row.cohort));
+      data.heatmap_kpis.forEach(function (kpi) {
+        var c = row.cells[kpi] || {display: '-', status: 'no_data'};
+        var td = cell('td', c.display, c.status);
+        td.setAttribute('data-kpi', kpi);
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    document.getElementById('heatmap-count').textContent = rows.length + ' cohorts';
+  }
+  select.addEventListener('change', draw);
+  draw();
+})();
+"""
+
+
+def render(data: dict[str, Any]) -> str:
+    first, last = date.fromisoformat(data["first_day"]), date.fromisoformat(data["last_day"])
+    cards = "".join(
+        f'<div class="kpi {_e(h["status"])}" data-kpi="{_e(h["kpi"])}" data-status="{_e(h["status"])}"'
+        f' data-value="{"" if h["value"] is None else repr(float(h["value"]))}">'
+        f'<div class="name">{_e(h["kpi"])}</div><div class="value">{_e(h["display"])}</div>'
+        f'<div class="meta">target {_e(h["target_display"])} · {_e(h["status"])}'
+        f" · Δ {_e(h['delta_display'])}</div></div>"
+        for h in data["headline"]
+    )
+    trends = "".join(
+        f"<figure><figcaption>{_e(kpi)}</figcaption>{_trend_svg(kpi, t, data['releases'], first, last)}</figure>"
+        for kpi, t in data["trends"].items()
+    )
+    options = "".join(f'<option value="{_e(d)}">{_e(d)}</option>' for d in data["cohorts"])
+    most = max((t["attempts"] for t in data["taxonomy"]), default=1)
+    taxonomy = _table(
+        ["error category", "error class", "failed attempts", "tools", ""],
+        [
+            [
+                _e(t["error_category"]),
+                _e(t["error_class"]),
+                f"{t['attempts']:,}",
+                str(t["tools"]),
+                f'<div class="bar" style="width:{160 * t["attempts"] / most:.0f}px"></div>',
+            ]
+            for t in data["taxonomy"]
+        ],
+        "taxonomy",
+        "No failed tool-call attempts.",
+    )
+    alerts = _table(
+        ["date", "KPI", "scope", "value", "stop-the-line threshold", "current"],
+        [
+            [
+                _e(a["alert_date"]),
+                _e(a["kpi_name"]),
+                _e(a["scope"]),
+                _e(a["value_display"]),
+                _e(a["threshold_display"]),
+                "yes" if a["is_current"] else "",
+            ]
+            for a in data["alerts"]
+        ],
+        "alerts",
+        "No stop-the-line alert in the last 7 days.",
+    )
+    maturity = _table(
+        ["domain", "coverage", "needs", "level", "coverage measured as"],
+        [
+            [
+                _e(m["domain"]),
+                _e(fmt_value("coverage_rate", m["coverage_value"])),
+                _e(fmt_value("coverage_rate", m["coverage_threshold"])),
+                _e(m["maturity_level"]),
+                _e(m["coverage_definition"]),
+            ]
+            for m in data["maturity"]
+        ],
+        "maturity",
+        "No maturity rows.",
+    )
+    effects = _table(
+        ["release", "KPI", "scope", "before", "after", "p-value"],
+        [
+            [
+                _e(e["release_id"]),
+                _e(e["kpi_name"]),
+                _e(e["scope"]),
+                _e(e["before"]),
+                _e(e["after"]),
+                f"{e['p_value']:.2g}",
+            ]
+            for e in data["effects"]
+        ],
+        "effects",
+        "No release moved a headline KPI significantly.",
+    )
+    current = sum(1 for a in data["alerts"] if a["is_current"])
+    payload = json.dumps(data, default=str).replace("</", "<\\/")
+    snap = data["snapshot"]
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Agent KPIs scorecard: week of {_e(data["week"])}</title>
+<style>{CSS}</style></head>
+<body>
+<header><h1>Agent KPIs scorecard</h1>
+<p>Week of {_e(data["week"])} (ISO week, UTC; Δ vs the week before) · data {_e(data["first_day"])} to
+{_e(data["last_day"])} · snapshot {_e(snap["run_id"])} published {_e(snap["published_at"])}</p></header>
+<main>
+<section id="headline"><h2>Headline KPIs</h2><div class="cards">{cards}</div></section>
+<section id="alerts-section"><h2>Stop-the-line alerts ({current} on the latest day)</h2>{alerts}</section>
+<section id="trends-section"><h2>Daily trends (dashed green: target; purple: releases)</h2>
+<div class="trends">{trends}</div></section>
+<section id="heatmap-section"><h2>Cohort heatmap, week of {_e(data["week"])}</h2>
+<p><label>Cohort <select id="cohort-dimension">{options}</select></label> <span id="heatmap-count"></span></p>
+<table id="heatmap"></table><noscript>The heatmap needs JavaScript.</noscript></section>
+<section id="taxonomy-section"><h2>Tool failure taxonomy (failed attempts, whole period)</h2>{taxonomy}</section>
+<section id="effects-section"><h2>Releases with a significant effect (p &lt; 0.05)</h2>{effects}</section>
+<section id="maturity-section"><h2>Measurement maturity</h2>{maturity}</section>
+</main>
+<script type="application/json" id="report-data">{payload}</script>
+<script>{SCRIPT}</script>
+</body></html>
+"""
+
+
+def write_report(published: Path, out: Path) -> Path:
+    """Reads the published marts (read-only) and writes the page to `out`."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        data = collect(con)
+    finally:
+        con.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(data), encoding="utf-8")
+    return out
