@@ -1,0 +1,206 @@
+"""Dagster definitions for the hourly job: the same steps as `agent-kpis run`, as assets.
+
+    raw telemetry (10 source assets, Great Expectations landing checks, blocking)
+      -> every dbt model (dagster-dbt; each dbt test is an asset check)
+      -> published_marts (GX publishing check, blocking; atomic publish; stop-the-line check)
+      -> scorecard_page
+
+`build_definitions()` returns the Definitions with the job `agent_kpis_job` and the schedule
+`hourly_agent_kpis` (minute 0 of every hour, UTC). Load it in Dagster with
+`dagster dev -m agent_kpis.orchestration.definitions`. Paths come from the same environment
+variables as the CLI (AGENT_KPIS_RAW_ROOT, AGENT_KPIS_DUCKDB, AGENT_KPIS_PUBLISH_DIR).
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    Definitions,
+    Failure,
+    MaterializeResult,
+    ScheduleDefinition,
+    asset,
+    define_asset_job,
+    multi_asset,
+)
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from agent_kpis.contract import TABLES
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+SOURCE_NAME = "telemetry"
+JOB_NAME = "agent_kpis_job"
+SCHEDULE_NAME = "hourly_agent_kpis"
+HOURLY = "0 * * * *"
+
+
+def _paths() -> tuple[Path, Path, Path]:
+    raw = Path(os.environ.get("AGENT_KPIS_RAW_ROOT", PROJECT_DIR / "data" / "raw"))
+    warehouse = Path(os.environ.get("AGENT_KPIS_DUCKDB", PROJECT_DIR / "data" / "agent_kpis.duckdb"))
+    published = Path(os.environ.get("AGENT_KPIS_PUBLISH_DIR", PROJECT_DIR / "data" / "published"))
+    return raw, warehouse, published
+
+
+def raw_asset_key(table: str) -> AssetKey:
+    """The key dagster-dbt gives the dbt source `telemetry.<table>`, so dbt models depend on it."""
+    return AssetKey([SOURCE_NAME, table])
+
+
+def parse_manifest(project_dir: Path, target_path: Path) -> Path:
+    """`dbt parse` into target_path; returns manifest.json (what @dbt_assets reads)."""
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "DO_NOT_TRACK": "1"}
+    cmd = [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--target-path", str(target_path)]
+    proc = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
+    return target_path / "manifest.json"
+
+
+class _Translator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        # staging / intermediate / marts: the layer is the group in the Dagster UI
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if dbt_resource_props.get("resource_type") == "model" and len(fqn) > 2 else "dbt"
+
+
+@multi_asset(
+    specs=[AssetSpec(raw_asset_key(t), group_name="landing", description=f"Raw {t} files") for t in TABLES],
+    check_specs=[
+        AssetCheckSpec(
+            "landing_expectations",
+            asset=raw_asset_key(t),
+            blocking=True,
+            description="Great Expectations landing suite for this table",
+        )  # fmt: skip
+        for t in TABLES
+    ],
+)
+def raw_telemetry(context: AssetExecutionContext) -> Iterator[Any]:
+    """Validates what landed (Great Expectations landing suite); a failed table blocks the build."""
+    from agent_kpis.validation import validate_landing
+
+    raw, _, _ = _paths()
+    report = validate_landing(PROJECT_DIR, raw)
+    context.log.info(f"landing: {report.expectations} expectations, {len(report.failures)} failures")
+    for table in TABLES:
+        failures = [f.line() for f in report.failures if f.table == table]
+        yield MaterializeResult(asset_key=raw_asset_key(table), metadata={"raw_root": str(raw / table)})
+        yield AssetCheckResult(
+            asset_key=raw_asset_key(table),
+            check_name="landing_expectations",
+            passed=not failures,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"failures": "\n".join(failures) or "none"},
+        )
+
+
+def _dbt_models(manifest: Path) -> tuple[Any, list[AssetKey]]:
+    @dbt_assets(manifest=manifest, dagster_dbt_translator=_Translator(), name="agent_kpis_dbt")
+    def agent_kpis_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+        """`dbt build` (incremental): every model, seed and test; tests report as asset checks."""
+        yield from dbt.cli(["build"], context=context).stream()
+
+    # dagster-dbt keys a model by [schema, name]: the marts are the keys under "marts"
+    marts = sorted((k for k in agent_kpis_dbt.keys if k.path[0] == "marts"), key=lambda k: k.path)
+    return agent_kpis_dbt, marts
+
+
+def _published_marts(marts: list[AssetKey]) -> Any:
+    @asset(
+        deps=marts,
+        group_name="publishing",
+        check_specs=[
+            AssetCheckSpec(
+                "publishing_expectations",
+                asset="published_marts",
+                blocking=True,
+                description="Great Expectations publishing suite over the marts",
+            ),
+            AssetCheckSpec(
+                "no_stop_the_line_alert",
+                asset="published_marts",
+                description="No KPI crossed its stop-the-line threshold on the latest day",
+            ),
+        ],  # fmt: skip
+    )
+    def published_marts(context: AssetExecutionContext) -> MaterializeResult:
+        """Validates the marts, then swaps a new snapshot in for BI tools (DuckDB file + Parquet)."""
+        import duckdb
+
+        from agent_kpis.publish import publish
+        from agent_kpis.validation import validate_publishing
+
+        raw, warehouse, published = _paths()
+        report = validate_publishing(PROJECT_DIR, raw, warehouse)
+        if not report.success:
+            raise Failure(
+                description="publishing validation failed: the previous snapshot stays published",
+                metadata={"failures": "\n".join(f.line() for f in report.failures)},
+            )
+        publication = publish(warehouse, published, run_id=context.run_id)
+        con = duckdb.connect(str(publication.duckdb_path), read_only=True)
+        try:
+            alerts = con.execute(
+                "select kpi_name || ' ' || coalesce(agent_id, 'all agents') from marts.kpi_alerts where is_current"
+            ).fetchall()
+        finally:
+            con.close()
+        return MaterializeResult(
+            metadata={
+                "run_id": publication.run_id,
+                "duckdb_path": str(publication.duckdb_path),
+                "fct_tasks_rows": publication.row_counts.get("fct_tasks", 0),
+            },  # fmt: skip
+            check_results=[
+                AssetCheckResult(
+                    check_name="publishing_expectations", passed=True, metadata={"expectations": report.expectations}
+                ),
+                AssetCheckResult(
+                    check_name="no_stop_the_line_alert",
+                    passed=not alerts,
+                    severity=AssetCheckSeverity.WARN,
+                    metadata={"current_alerts": "\n".join(a[0] for a in alerts) or "none"},
+                ),
+            ],  # fmt: skip
+        )
+
+    return published_marts
+
+
+@asset(deps=["published_marts"], group_name="publishing")
+def scorecard_page() -> MaterializeResult:
+    """The self-contained HTML scorecard page, from the published marts."""
+    from agent_kpis.publish import PUBLISHED_FILE
+    from agent_kpis.report import write_report
+
+    _, _, published = _paths()
+    out = write_report(published / PUBLISHED_FILE, published / "scorecard" / "index.html")
+    return MaterializeResult(metadata={"path": str(out)})
+
+
+def build_definitions(project_dir: Path = PROJECT_DIR, target_path: Path | None = None) -> Definitions:
+    manifest = parse_manifest(project_dir, target_path or project_dir / "target" / "dagster")
+    dbt_models, marts = _dbt_models(manifest)
+    job = define_asset_job(JOB_NAME, description="landing -> dbt build -> publish -> scorecard page")
+    return Definitions(
+        assets=[raw_telemetry, dbt_models, _published_marts(marts), scorecard_page],
+        jobs=[job],
+        schedules=[ScheduleDefinition(name=SCHEDULE_NAME, job=job, cron_schedule=HOURLY, execution_timezone="UTC")],
+        resources={
+            "dbt": DbtCliResource(
+                project_dir=str(project_dir),
+                profiles_dir=str(project_dir),
+                dbt_executable=str(Path(sys.executable).with_name("dbt")),
+            )
+        },
+    )

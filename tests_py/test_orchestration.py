@@ -1,0 +1,79 @@
+"""The Dagster definition, materialised in-process on demo data (no daemon, no webserver)."""
+
+from pathlib import Path
+
+import pytest
+from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
+
+from agent_kpis.generator import FaultRates, GeneratorConfig, generate
+from agent_kpis.orchestration import HOURLY, JOB_NAME, SCHEDULE_NAME, build_definitions, raw_asset_key
+
+from conftest import END_DATE, PROJECT_DIR, query
+
+
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return build_definitions(PROJECT_DIR, target_path=tmp_path_factory.mktemp("dagster") / "target")
+
+
+def _env(monkeypatch: pytest.MonkeyPatch, base: Path) -> tuple[Path, Path, Path]:
+    raw, warehouse, published = base / "raw", base / "wh" / "w.duckdb", base / "published"
+    warehouse.parent.mkdir(parents=True)
+    (warehouse.parent / "tmp").mkdir()
+    monkeypatch.setenv("AGENT_KPIS_RAW_ROOT", str(raw))
+    monkeypatch.setenv("AGENT_KPIS_DUCKDB", str(warehouse))
+    monkeypatch.setenv("AGENT_KPIS_TEMP_DIR", str(warehouse.parent / "tmp"))
+    monkeypatch.setenv("AGENT_KPIS_PUBLISH_DIR", str(published))
+    monkeypatch.setenv("AGENT_KPIS_RULE_SEVERITY", "error")
+    return raw, warehouse, published
+
+
+def test_the_job_runs_hourly_over_every_asset(defs) -> None:  # type: ignore[no-untyped-def]
+    (schedule,) = defs.schedules
+    assert schedule.name == SCHEDULE_NAME and schedule.cron_schedule == HOURLY == "0 * * * *"
+    assert schedule.execution_timezone == "UTC" and schedule.job_name == JOB_NAME
+    graph = defs.resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    assert {raw_asset_key("task_events"), AssetKey(["marts", "kpi_scorecard"]), AssetKey("published_marts")} <= keys
+    # dbt models hang off the raw telemetry assets, and publishing off every mart
+    assert raw_asset_key("task_events") in graph.get(AssetKey(["staging", "base_telemetry__task_events"])).parent_keys
+    marts = {k for k in keys if k.path[0] == "marts"}
+    assert len(marts) >= 20 and marts <= graph.get(AssetKey("published_marts")).parent_keys
+    checks = {c.name for c in graph.asset_check_keys}
+    assert {"landing_expectations", "publishing_expectations", "no_stop_the_line_alert"} <= checks
+    assert sum(1 for c in graph.asset_check_keys if c.asset_key.path[0] == "marts") > 100  # dbt tests
+
+
+def test_materialising_the_job_publishes_checked_marts(defs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    raw, warehouse, published = _env(monkeypatch, tmp_path)
+    generate(GeneratorConfig(tasks=900, days=10, seed=11), raw)  # ends today: recency tests pass
+    result = defs.resolve_job_def(JOB_NAME).execute_in_process(instance=DagsterInstance.ephemeral())
+    assert result.success
+    materialized = {m.asset_key for m in result.get_asset_materialization_events()}
+    assert {raw_asset_key("tool_calls"), AssetKey(["marts", "fct_tasks"]), AssetKey("published_marts"),
+            AssetKey("scorecard_page")} <= materialized  # fmt: skip
+    evaluations = list(result.get_asset_check_evaluations())
+    failed = [(e.asset_key.to_user_string(), e.check_name, e.severity) for e in evaluations if not e.passed]
+    # only stop-the-line checks may fail, and only as warnings (AGENT_KPIS_STOP_THE_LINE_SEVERITY=warn)
+    assert all("stop_the_line" in name and severity == AssetCheckSeverity.WARN for _, name, severity in failed), failed
+    assert sum(1 for e in evaluations if e.check_name == "landing_expectations") == 10
+    assert len(evaluations) > 300  # GX landing + every dbt test + GX publishing + stop-the-line
+    assert query(published / "agent_kpis.duckdb", "select count(*) from marts.fct_tasks") == [(900,)]
+    assert query(warehouse, "select count(*) from marts.fct_tasks") == [(900,)]
+    assert (published / "scorecard" / "index.html").stat().st_size > 10_000
+
+
+def test_a_broken_feed_blocks_dbt_and_publishing(defs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    raw, warehouse, published = _env(monkeypatch, tmp_path)
+    generate(
+        GeneratorConfig(tasks=400, days=5, seed=2, end_date=END_DATE, faults=FaultRates(missing_required=0.3)), raw
+    )
+    result = defs.resolve_job_def(JOB_NAME).execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    evaluations = list(result.get_asset_check_evaluations())
+    assert any(e.check_name == "landing_expectations" and not e.passed for e in evaluations)
+    materialized = {m.asset_key for m in result.get_asset_materialization_events()}
+    assert AssetKey(["marts", "fct_tasks"]) not in materialized and AssetKey("published_marts") not in materialized
+    assert not warehouse.exists() and not published.exists()
