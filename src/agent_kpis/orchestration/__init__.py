@@ -81,7 +81,7 @@ class _Translator(DagsterDbtTranslator):
             asset=raw_asset_key(t),
             blocking=True,
             description="Great Expectations landing suite for this table",
-        )  # fmt: skip
+        )
         for t in TABLES
     ],
 )
@@ -131,7 +131,7 @@ def _published_marts(marts: list[AssetKey]) -> Any:
                 asset="published_marts",
                 description="No KPI crossed its stop-the-line threshold on the latest day",
             ),
-        ],  # fmt: skip
+        ],
     )
     def published_marts(context: AssetExecutionContext) -> MaterializeResult:
         """Validates the marts, then swaps a new snapshot in for BI tools (DuckDB file + Parquet)."""
@@ -160,7 +160,7 @@ def _published_marts(marts: list[AssetKey]) -> Any:
                 "run_id": publication.run_id,
                 "duckdb_path": str(publication.duckdb_path),
                 "fct_tasks_rows": publication.row_counts.get("fct_tasks", 0),
-            },  # fmt: skip
+            },
             check_results=[
                 AssetCheckResult(
                     check_name="publishing_expectations", passed=True, metadata={"expectations": report.expectations}
@@ -171,7 +171,7 @@ def _published_marts(marts: list[AssetKey]) -> Any:
                     severity=AssetCheckSeverity.WARN,
                     metadata={"current_alerts": "\n".join(a[0] for a in alerts) or "none"},
                 ),
-            ],  # fmt: skip
+            ],
         )
 
     return published_marts
