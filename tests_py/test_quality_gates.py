@@ -107,3 +107,24 @@ def test_sqlfluff_rules_reject_a_badly_formatted_model(tmp_path: Path, sql: str,
     assert (proc.returncode == 0) == should_pass, proc.stdout
     if not should_pass:
         assert "CP01" in proc.stdout or "LT" in proc.stdout
+
+
+def test_every_published_kpi_is_defined_in_the_docs_site() -> None:
+    """The docs block behind kpi_name (copied from KPIS.md) defines every KPI the marts publish."""
+    import yaml
+
+    models = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "kpis" / "_kpis__models.yml").read_text())["models"]
+    scorecard = next(m for m in models if m["name"] == "kpi_scorecard")
+    kpi_column = next(c for c in scorecard["columns"] if c["name"] == "kpi_name")
+    published = next(t for t in kpi_column["data_tests"] if isinstance(t, dict))["accepted_values"]["arguments"][
+        "values"
+    ]
+    docs = (PROJECT_DIR / "models" / "marts" / "kpis" / "_kpis__docs.md").read_text()
+    defined = {
+        name.strip()
+        for line in docs.splitlines()
+        if line.startswith("| ") and not line.startswith("| kpi_name")
+        for name in line.split("|")[1].split(",")
+    }
+    assert kpi_column["description"] == "{{ doc('kpi_name') }}"
+    assert len(published) >= 30 and set(published) <= defined, set(published) - defined
