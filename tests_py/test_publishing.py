@@ -77,10 +77,12 @@ def test_published_marts_equal_the_warehouse_and_old_snapshots_are_pruned(tmp_pa
     warehouse, published = tmp_path / "wh" / "w.duckdb", tmp_path / "published"
     runs = tmp_path / "runs"
     assert job.run_job(PROJECT_DIR, raw, warehouse, full_refresh=True, runs_dir=runs, publish_dir=published) == 0
-    for n in range(4):
-        publish(warehouse, published, run_id=f"29990101T00000{n}Z", keep=3)
+    for run_id in ("d-first", "c-second", "b-third", "a-fourth"):  # pruned by age, not by name
+        publish(warehouse, published, run_id=run_id, keep=3)
+        time.sleep(0.01)
     snapshots = sorted(p.name for p in (published / "parquet").iterdir() if not p.name.startswith("."))
-    assert snapshots == ["29990101T000001Z", "29990101T000002Z", "29990101T000003Z", "current"]
+    assert snapshots == ["a-fourth", "b-third", "c-second", "current"]
+    assert (published / "parquet" / "current").resolve().name == "a-fourth"
     sql = "select sum(total_cost_usd), count(*) from marts.fct_tasks"
     assert query(published / "agent_kpis.duckdb", sql) == query(warehouse, sql)
     parquet = published / "parquet" / "current" / "kpi_scorecard.parquet"

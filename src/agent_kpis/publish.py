@@ -153,10 +153,13 @@ def _write_snapshot(warehouse: Path, target: Path, parquet_dir: Path, run_id: st
 
 def _prune(parquet_root: Path, keep: int) -> None:
     current = os.readlink(parquet_root / "current")
-    snapshots = sorted(
-        p
-        for p in parquet_root.iterdir()
-        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".") and p.name != current
+    snapshots = sorted(  # oldest first; run ids need not sort (Dagster's are UUIDs)
+        (
+            p
+            for p in parquet_root.iterdir()
+            if p.is_dir() and not p.is_symlink() and not p.name.startswith(".") and p.name != current
+        ),
+        key=lambda p: (p.stat().st_mtime_ns, p.name),
     )
     keep = max(0, keep - 1)  # the current snapshot is always kept
     for old in snapshots[: max(0, len(snapshots) - keep)]:

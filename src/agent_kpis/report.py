@@ -162,7 +162,9 @@ def _trend_svg(kpi: str, trend: dict[str, Any], releases: list[dict[str, Any]], 
     if not points:
         return f'<p class="empty">No {_e(kpi)} data.</p>'
     low, high = min(values), max(values)
+    floor = 0.0 if low >= 0 else float("-inf")  # rates, costs and counts never drawn below zero
     low, high = (low - 0.5, high + 0.5) if high == low else (low - (high - low) * 0.1, high + (high - low) * 0.1)
+    low = max(low, floor)
     span = max(1, (last - first).days)
 
     def x(d: date) -> float:
