@@ -19,8 +19,9 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 END_DATE = date(2026, 3, 31)
 
 
-def run_dbt(args: list[str], raw_root: Path, warehouse: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {
+def dbt_env(raw_root: Path, warehouse: Path) -> dict[str, str]:
+    """The environment dbt (and MetricFlow) run with against a test's raw root and warehouse."""
+    return {
         **os.environ,
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",
@@ -28,6 +29,10 @@ def run_dbt(args: list[str], raw_root: Path, warehouse: Path, check: bool = True
         "AGENT_KPIS_DUCKDB": str(warehouse),
         "AGENT_KPIS_TEMP_DIR": str(warehouse.parent / "tmp"),
     }
+
+
+def run_dbt(args: list[str], raw_root: Path, warehouse: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = dbt_env(raw_root, warehouse)
     target = warehouse.parent / "target"
     proc = subprocess.run(
         [DBT, *args, "--target-path", str(target), "--log-path", str(warehouse.parent / "logs")],

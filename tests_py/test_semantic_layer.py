@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DBT, PROJECT_DIR, query
+from conftest import DBT, PROJECT_DIR, dbt_env, query
 
 MF = str(Path(sys.executable).with_name("mf"))
 HEADLINE = [
@@ -29,16 +28,6 @@ HEADLINE = [
 ]
 
 
-def _env(raw: Path, warehouse: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DO_NOT_TRACK": "1",
-        "AGENT_KPIS_RAW_ROOT": str(raw),
-        "AGENT_KPIS_DUCKDB": str(warehouse),
-    }
-
-
 def _run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
@@ -47,7 +36,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 @pytest.fixture(scope="module")
 def mf_env(demo: tuple[Path, Path]) -> dict[str, str]:
-    env = _env(*demo)
+    env = dbt_env(*demo)
     _run([DBT, "parse", "--log-path", str(demo[1].parent / "logs")], env)  # writes target/semantic_manifest.json
     return env
 

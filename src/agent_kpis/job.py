@@ -44,13 +44,13 @@ class _Log:
             fh.write(line + "\n")
 
 
-def _current_alerts(warehouse: Path) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+def current_alerts_in(path: Path) -> list[tuple[Any, ...]]:
+    """The stop-the-line alerts on the latest day, read from a warehouse or a published file."""
+    from agent_kpis.scorecard import current_alerts
+
+    con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute(
-            "select alert_date, kpi_name, coalesce(agent_id, 'all agents'), kpi_value, stop_the_line"
-            " from marts.kpi_alerts where is_current order by kpi_name"
-        ).fetchall()
+        return current_alerts(con)
     finally:
         con.close()
 
@@ -126,7 +126,7 @@ def run_job(
         return EXIT_PUBLISH
     log("publish", "ok", **publication.as_dict())
 
-    alerts = _current_alerts(warehouse)
+    alerts = current_alerts_in(warehouse)
     stop = bool(alerts) and severity == "error"
     log("stop_the_line", "stopped" if stop else "ok", severity=severity, current_alerts=len(alerts),
         alerts=[list(a) for a in alerts])  # fmt: skip

@@ -88,7 +88,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     )
     for r in releases:
         r["deployed_date"] = r["deployed_date"].isoformat()
-    cohorts: dict[str, list[dict[str, Any]]] = {}
+    cells: dict[str, dict[str, dict[str, Any]]] = {dim: {} for dim in COHORT_DIMENSIONS}
     for r in _rows(
         con,
         "select cohort_dimension, cohort_value, kpi_name, value, status from marts.kpi_by_cohort"
@@ -96,11 +96,8 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         " order by cohort_dimension, cohort_value",
         [week],
     ):
-        row = next((c for c in cohorts.setdefault(r["cohort_dimension"], []) if c["cohort"] == r["cohort_value"]), None)
-        if row is None:
-            row = {"cohort": r["cohort_value"], "cells": {}}
-            cohorts[r["cohort_dimension"]].append(row)
-        row["cells"][r["kpi_name"]] = {"display": fmt_value(r["kpi_name"], r["value"]), "status": r["status"]}
+        row = cells.setdefault(r["cohort_dimension"], {}).setdefault(r["cohort_value"], {})
+        row[r["kpi_name"]] = {"display": fmt_value(r["kpi_name"], r["value"]), "status": r["status"]}
     taxonomy = _rows(
         con,
         "select coalesce(error_category, '(none)') as error_category, coalesce(error_class, '(none)') as error_class,"
@@ -135,7 +132,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "headline": headline,
         "trends": trends,
         "releases": releases,
-        "cohorts": {dim: cohorts.get(dim, []) for dim in COHORT_DIMENSIONS},
+        "cohorts": {dim: [{"cohort": c, "cells": v} for c, v in cells[dim].items()] for dim in COHORT_DIMENSIONS},
         "heatmap_kpis": list(HEATMAP_KPIS),
         "taxonomy": taxonomy,
         "alerts": alerts,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 
@@ -24,11 +25,19 @@ HEADLINE = (
 _PERCENT = ("_rate", "csat_pct_satisfied")
 
 
-def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def table_exists(con: duckdb.DuckDBPyConnection, name: str, schema: str = "marts") -> bool:
     row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = ?", [name]
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
     ).fetchone()
     return bool(row and row[0])
+
+
+def current_alerts(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """Stop-the-line alerts on the latest day: (alert_date, kpi_name, scope, kpi_value, stop_the_line)."""
+    return con.execute(
+        "select alert_date, kpi_name, coalesce(agent_id, 'all agents') as scope, kpi_value, stop_the_line"
+        " from marts.kpi_alerts where is_current order by kpi_name, scope"
+    ).fetchall()
 
 
 def fmt_value(kpi: str, value: float | None) -> str:
@@ -64,7 +73,7 @@ def latest_complete_week(con: duckdb.DuckDBPyConnection) -> date | None:
 
 
 def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
-    if not _has(con, "kpi_scorecard"):
+    if not table_exists(con, "kpi_scorecard"):
         print("\n(no kpi_scorecard yet)")
         return
     week = latest_complete_week(con)
@@ -88,15 +97,12 @@ def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
             f"{flag}{kpi:<30} {fmt_value(kpi, value):>10} {fmt_value(kpi, target):>10}"
             f" {status:<14} {fmt_delta(kpi, delta):>10}"
         )
-    if _has(con, "kpi_alerts"):
-        alerts = con.execute(
-            "select alert_date, kpi_name, coalesce(agent_id, 'all agents'), kpi_value, stop_the_line"
-            " from marts.kpi_alerts where is_current order by kpi_name, 3"
-        ).fetchall()
+    if table_exists(con, "kpi_alerts"):
+        alerts = current_alerts(con)
         print(f"\nStop-the-line alerts on the latest day: {len(alerts)}")
         for day, kpi, scope, value, threshold in alerts:
             print(f"  {day} {kpi:<30} {scope:<16} {fmt_value(kpi, value):>10} (threshold {fmt_value(kpi, threshold)})")
-    if _has(con, "kpi_measurement_maturity"):
+    if table_exists(con, "kpi_measurement_maturity"):
         print("\nMeasurement maturity")
         for domain, coverage, threshold, level in con.execute(
             "select domain, coverage_value, coverage_threshold, maturity_level"
@@ -104,7 +110,7 @@ def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall():
             cov = "-" if coverage is None else f"{100 * coverage:.1f}%"
             print(f"  {domain:<20} {cov:>7} (needs {100 * (threshold or 0):.0f}%)  {level}")
-    if _has(con, "kpi_release_impact"):
+    if table_exists(con, "kpi_release_impact"):
         print("\nReleases with a significant effect on a headline KPI (p < 0.05)")
         for rel, kpi, before, after, p in con.execute(
             "select release_id, kpi_name, before_value, after_value, p_value from marts.kpi_release_impact"

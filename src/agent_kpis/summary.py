@@ -6,13 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
+from agent_kpis.scorecard import print_scorecard, table_exists
 
 
 def _print_rows(title: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
@@ -30,7 +24,7 @@ def print_summary(path: Path) -> int:
         return 1
     con = duckdb.connect(str(path), read_only=True)
     try:
-        if _table_exists(con, "marts", "dq_ingestion_summary"):
+        if table_exists(con, "dq_ingestion_summary"):
             rows = con.execute(
                 "select raw_table, rows_read, rows_staged, duplicates_removed, rows_rejected, is_reconciled"
                 " from marts.dq_ingestion_summary order by raw_table"
@@ -40,7 +34,7 @@ def print_summary(path: Path) -> int:
                 ["table", "read", "staged", "duplicates", "rejected", "reconciled"],
                 rows,
             )
-        if _table_exists(con, "marts", "dq_quarantined_rows"):
+        if table_exists(con, "dq_quarantined_rows"):
             rows = con.execute(
                 "select raw_table, reject_reason, count(*) from marts.dq_quarantined_rows group by all order by 1, 2"
             ).fetchall()
@@ -51,7 +45,6 @@ def print_summary(path: Path) -> int:
         ).fetchall()
         counts = [(t, con.execute(f"select count(*) from {t}").fetchone()[0]) for (t,) in tables]  # type: ignore[index]
         _print_rows("Marts built", ["table", "rows"], counts)
-        from agent_kpis.scorecard import print_scorecard
 
         print_scorecard(con)
     finally:

@@ -35,9 +35,9 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from agent_kpis.cli import PROJECT_DIR, publish_dir, raw_root, warehouse_path
 from agent_kpis.contract import TABLES
 
-PROJECT_DIR = Path(__file__).resolve().parents[3]
 SOURCE_NAME = "telemetry"
 JOB_NAME = "agent_kpis_job"
 SCHEDULE_NAME = "hourly_agent_kpis"
@@ -45,10 +45,8 @@ HOURLY = "0 * * * *"
 
 
 def _paths() -> tuple[Path, Path, Path]:
-    raw = Path(os.environ.get("AGENT_KPIS_RAW_ROOT", PROJECT_DIR / "data" / "raw"))
-    warehouse = Path(os.environ.get("AGENT_KPIS_DUCKDB", PROJECT_DIR / "data" / "agent_kpis.duckdb"))
-    published = Path(os.environ.get("AGENT_KPIS_PUBLISH_DIR", PROJECT_DIR / "data" / "published"))
-    return raw, warehouse, published
+    """Raw root, warehouse and publish folder, read at run time (the CLI's settings)."""
+    return raw_root(), warehouse_path(), publish_dir()
 
 
 def raw_asset_key(table: str) -> AssetKey:
@@ -135,8 +133,7 @@ def _published_marts(marts: list[AssetKey]) -> Any:
     )
     def published_marts(context: AssetExecutionContext) -> MaterializeResult:
         """Validates the marts, then swaps a new snapshot in for BI tools (DuckDB file + Parquet)."""
-        import duckdb
-
+        from agent_kpis.job import current_alerts_in
         from agent_kpis.publish import publish
         from agent_kpis.validation import validate_publishing
 
@@ -148,13 +145,7 @@ def _published_marts(marts: list[AssetKey]) -> Any:
                 metadata={"failures": "\n".join(f.line() for f in report.failures)},
             )
         publication = publish(warehouse, published, run_id=context.run_id)
-        con = duckdb.connect(str(publication.duckdb_path), read_only=True)
-        try:
-            alerts = con.execute(
-                "select kpi_name || ' ' || coalesce(agent_id, 'all agents') from marts.kpi_alerts where is_current"
-            ).fetchall()
-        finally:
-            con.close()
+        alerts = [f"{kpi} {scope}" for _, kpi, scope, _, _ in current_alerts_in(publication.duckdb_path)]
         return MaterializeResult(
             metadata={
                 "run_id": publication.run_id,
@@ -169,7 +160,7 @@ def _published_marts(marts: list[AssetKey]) -> Any:
                     check_name="no_stop_the_line_alert",
                     passed=not alerts,
                     severity=AssetCheckSeverity.WARN,
-                    metadata={"current_alerts": "\n".join(a[0] for a in alerts) or "none"},
+                    metadata={"current_alerts": "\n".join(alerts) or "none"},
                 ),
             ],
         )
