@@ -1,12 +1,12 @@
 {#-
-    Landing relations: one per raw table, in schema var('raw_schema'), with the columns
-    source_file, raw_line (the record as JSON text) and _emitted_at (for source freshness).
-
-    On DuckDB they are views over the files under <raw_root>/<table>/, registered at the
-    start of every dbt invocation: JSONL and gzipped JSONL are read line by line as text
-    (so a line that is not JSON still arrives, to be quarantined), Parquet rows are turned
-    into JSON text. A missing or empty folder gives an empty relation. On other engines a
-    loader owns the landing tables and this hook does nothing (see docs/decisions.md).
+    Landing (docs/decisions.md, "Ingestion"): brings the relations in var('raw_schema') up
+    to date with the files under var('raw_root'). On DuckDB the plan comes from
+    agent_kpis_landing_plan (src/agent_kpis/landing/plan.py, registered by the dbt-duckdb
+    plugin in profiles.yml): new files are probed once and recorded in probed_files, lines
+    that DuckDB's reader cannot take are salvaged into salvaged_lines, landed_files lists
+    the files present now, and one view per raw table reads them. A raw root that is
+    missing, unreadable or has none of the table folders stops the run here, before
+    anything is written. On other engines a loader owns the landing tables.
 -#}
 {% macro register_raw_landing() -%}
     {{ return(adapter.dispatch('register_raw_landing', 'agent_kpis')()) }}
@@ -18,73 +18,34 @@
 
 {% macro duckdb__register_raw_landing() -%}
     {%- if execute -%}
-        {%- set statements = ["create schema if not exists " ~ var('raw_schema')] -%}
-        {%- for table in var('raw_tables') -%}
-            {%- do statements.append(
-                "create or replace view " ~ var('raw_schema') ~ "." ~ table ~ " as "
-                ~ agent_kpis.landing_select(var('raw_root') ~ '/' ~ table)
-            ) -%}
-        {%- endfor -%}
-        {{ return(statements | join(';\n')) }}
-    {%- else -%}
-        select 1
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro landing_select(folder) -%}
-    {%- set counts = run_query(
-        "select"
-        ~ " count(*) filter (where file like '%.jsonl'),"
-        ~ " count(*) filter (where file like '%.jsonl.gz'),"
-        ~ " count(*) filter (where file like '%.parquet')"
-        ~ " from glob('" ~ folder ~ "/*')"
-    ) -%}
-    {%- set json_globs = [] -%}
-    {%- if counts.columns[0].values()[0] > 0 -%}{%- do json_globs.append(folder ~ '/*.jsonl') -%}{%- endif -%}
-    {%- if counts.columns[1].values()[0] > 0 -%}{%- do json_globs.append(folder ~ '/*.jsonl.gz') -%}{%- endif -%}
-    {%- set n_parquet = counts.columns[2].values()[0] -%}
-    {%- set parts = [] -%}
-    {%- if json_globs | length > 0 -%}
-        {%- do parts.append(agent_kpis.landing_select_jsonl(json_globs)) -%}
-    {%- endif -%}
-    {%- if n_parquet > 0 -%}
-        {%- do parts.append(agent_kpis.landing_select_parquet(folder)) -%}
-    {%- endif -%}
-    {%- if parts | length == 0 -%}
-        {%- do parts.append(
-            "select cast(null as varchar) as source_file, cast(null as varchar) as raw_line,"
-            ~ " cast(null as timestamptz) as _emitted_at where false"
+        {%- set probed = agent_kpis.landing_relation('probed_files') -%}
+        {%- set known = "coalesce((select list(struct_pack(source_file, read_method)) from " ~ probed ~ "), [])" if probed else "[]" -%}
+        {%- set plan = run_query(
+            "select plan.error, to_json(plan.statements) from (select agent_kpis_landing_plan("
+            ~ agent_kpis.sql_literal(var('raw_root')) ~ ", [" ~ agent_kpis.sql_literal_list(var('raw_tables')) ~ "], "
+            ~ agent_kpis.sql_literal(var('raw_schema')) ~ ", " ~ known ~ ", "
+            ~ (var('allow_empty_feed') | as_bool) ~ ", " ~ (var('raw_max_line_bytes') | int) ~ ", "
+            ~ (var('future_timestamp_tolerance_hours') | int) ~ ") as plan)"
         ) -%}
+        {%- if plan.columns[0].values()[0] -%}
+            {{ exceptions.raise_compiler_error("Landing stopped before anything was written: " ~ plan.columns[0].values()[0]) }}
+        {%- endif -%}
+        {{ agent_kpis.check_pii_salt() }}
+        {#- the hook's own SQL, so dbt commits it -#}
+        {{ return(fromjson(plan.columns[1].values()[0]) | join(';\n')) }}
     {%- endif -%}
-    {{ return(parts | join('\nunion all\n')) }}
+    select 1
 {%- endmacro %}
 
-{% macro landing_select_jsonl(globs) -%}
-    select
-        filename as source_file,
-        raw_line,
-        case
-            when json_valid(raw_line)
-                then try_cast(json_extract_string(raw_line, '$._emitted_at') as timestamptz)
-        end as _emitted_at
-    from read_csv(
-        ['{{ globs | join("', '") }}'],
-        columns = {'raw_line': 'VARCHAR'},
-        header = false,
-        delim = '\x01',
-        quote = '',
-        escape = '',
-        auto_detect = false,
-        strict_mode = false,
-        max_line_size = 16777216,
-        filename = true
-    )
-{%- endmacro %}
-
-{% macro landing_select_parquet(folder) -%}
-    select
-        landed.filename as source_file,
-        json_merge_patch(to_json(landed), '{"filename": null}')::varchar as raw_line,
-        try_cast(json_extract_string(to_json(landed), '$._emitted_at') as timestamptz) as _emitted_at
-    from read_parquet('{{ folder }}/*.parquet', filename = true, union_by_name = true) as landed
+{#-
+    A table of the landing schema, or none when it does not exist yet. Looked up with
+    run_query, which opens no transaction (adapter.get_relation would, and dbt rolls back a
+    transaction left open by a hook).
+-#}
+{% macro landing_relation(identifier) -%}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables where table_schema = " ~ agent_kpis.sql_literal(var('raw_schema'))
+        ~ " and table_name = " ~ agent_kpis.sql_literal(identifier)
+    ).columns[0].values()[0] -%}
+    {{ return(api.Relation.create(schema=var('raw_schema'), identifier=identifier) if found > 0 else none) }}
 {%- endmacro %}

@@ -7,6 +7,7 @@ that process's maximum resident set (``os.wait4``).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ import pyarrow.parquet as pq
 
 from agent_kpis.contract import TABLES
 from agent_kpis.generator import GeneratorConfig, generate
+from agent_kpis.landing.sql import glob_escape
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -93,20 +95,27 @@ def _split_last_day(raw: Path, last_day: date, out: Path) -> tuple[list[Path], l
 
 
 def _floor(raw: Path, workdir: Path) -> Step:
+    # the paths go inside the script's quoted globs: quotes doubled, glob characters escaped
     sql = (PROJECT_DIR / "bench" / "floor.sql").read_text()
-    sql = sql.replace("{raw}", str(raw)).replace("{seeds}", str(PROJECT_DIR / "seeds"))
+    sql = sql.replace("{raw}", glob_escape(str(raw)).replace("'", "''"))
+    sql = sql.replace("{seeds}", glob_escape(str(PROJECT_DIR / "seeds")).replace("'", "''"))
     script = workdir / "floor_run.sql"
     script.write_text(sql)
+    config = {
+        "memory_limit": os.environ.get("AGENT_KPIS_MEMORY_LIMIT", "8GB"),
+        "threads": 2,
+        "temp_directory": str(workdir / "floor_tmp"),
+    }
     code = (
-        "import duckdb, sys\n"
-        f"con = duckdb.connect(config={{'memory_limit': '{os.environ.get('AGENT_KPIS_MEMORY_LIMIT', '8GB')}',"
-        f" 'threads': 2, 'temp_directory': '{workdir / 'floor_tmp'}'}})\n"
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(config=json.loads(sys.argv[2]))\n"
         "con.execute(\"set TimeZone = 'UTC'\")\n"
         "statements = [s for s in open(sys.argv[1]).read().split(';') if s.strip()]\n"
         "for s in statements[:-1]:\n    con.execute(s)\n"
         "print(con.execute(statements[-1]).fetchall())\n"
     )
-    return _run("floor: one DuckDB script", [sys.executable, "-c", code, str(script)], dict(os.environ))
+    cmd = [sys.executable, "-c", code, str(script), json.dumps(config)]
+    return _run("floor: one DuckDB script", cmd, dict(os.environ))
 
 
 def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step]:

@@ -1,0 +1,63 @@
+"""Settings of the Python side, in one place: paths from the environment, and the dbt vars
+that Python shares with the dbt project (read from dbt_project.yml, their one home)."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+RAW_ROOT_ENV = "AGENT_KPIS_RAW_ROOT"
+WAREHOUSE_ENV = "AGENT_KPIS_DUCKDB"
+TEMP_DIR_ENV = "AGENT_KPIS_TEMP_DIR"
+PUBLISH_DIR_ENV = "AGENT_KPIS_PUBLISH_DIR"
+# dbt reads the salt only from this variable: dbt scrubs DBT_ENV_SECRET_* values from logs
+PII_SALT_ENV = "DBT_ENV_SECRET_AGENT_KPIS_PII_SALT"
+DEMO_ENV = "AGENT_KPIS_DEMO"  # "1": the public demo salt is allowed (demo data only)
+REQUIRED_TABLES_ENV = "AGENT_KPIS_REQUIRED_TABLES"  # comma-separated; these may not be empty
+REQUIRED_TABLES_DEFAULT = "task_events"
+
+
+def raw_root() -> Path:
+    return Path(os.environ.get(RAW_ROOT_ENV, PROJECT_DIR / "data" / "raw"))
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get(WAREHOUSE_ENV, PROJECT_DIR / "data" / "agent_kpis.duckdb"))
+
+
+def temp_dir() -> Path:
+    return Path(os.environ.get(TEMP_DIR_ENV, PROJECT_DIR / "data" / "tmp"))
+
+
+def publish_dir() -> Path:
+    return Path(os.environ.get(PUBLISH_DIR_ENV, PROJECT_DIR / "data" / "published"))
+
+
+def is_demo() -> bool:
+    return os.environ.get(DEMO_ENV, "") == "1"
+
+
+def required_tables() -> tuple[str, ...]:
+    text = os.environ.get(REQUIRED_TABLES_ENV, REQUIRED_TABLES_DEFAULT)
+    return tuple(t.strip() for t in text.split(",") if t.strip())
+
+
+@cache
+def _project_vars() -> dict[str, Any]:
+    config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return dict(config.get("vars") or {})
+
+
+def dbt_var(name: str, overrides: str | None = None) -> Any:
+    """A dbt var as dbt_project.yml sets it, or as a `--vars` YAML string overrides it."""
+    if overrides:
+        given = yaml.safe_load(overrides) or {}
+        if isinstance(given, dict) and name in given:
+            return given[name]
+    return _project_vars()[name]
