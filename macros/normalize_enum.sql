@@ -36,19 +36,27 @@
 {#-
     The rows of a parsed base model that staging keeps: not rejected, and one per
     event_id (at-least-once delivery): the copy with the latest _emitted_at, ties broken
-    deterministically by file and content. An incremental run re-decides only the
-    event_ids that arrived since the target's newest loaded_at, from every copy of them
-    (old and new), so it keeps exactly the copy a full refresh would keep.
+    deterministically by file and content. Copies of one event_id that disagree on an
+    identity column (`identity`: the task, call or release the event belongs to) are kept
+    the same way but flagged has_identity_conflict, never moved in silence. An incremental
+    run re-decides only the event_ids that arrived since the target's newest loaded_at
+    (any, when the target is still empty), from every copy of them (old and new), so it
+    keeps exactly the copy a full refresh would keep.
 -#}
-{% macro valid_deduplicated_rows(parsed) -%}
-    {%- set valid = '(select * from ' ~ parsed ~ ' where reject_reason is null' -%}
+{% macro valid_deduplicated_rows(parsed, identity=['task_id']) -%}
+    {%- set arrived = '' -%}
     {%- if is_incremental() -%}
-        {%- set valid = valid ~ ' and event_id in (select arrived.event_id from ' ~ parsed ~ ' as arrived'
-            ~ ' where arrived.reject_reason is null and arrived.loaded_at > (select max(staged.loaded_at) from '
-            ~ this ~ ' as staged))' -%}
+        {%- set arrived = ' and event_id in (select arrived.event_id from ' ~ parsed ~ ' as arrived'
+            ~ ' where arrived.reject_reason is null and arrived.loaded_at > (select coalesce(max(staged.loaded_at), '
+            ~ "cast('1900-01-01' as " ~ api.Column.translate_type('timestamp') ~ ')) from ' ~ this ~ ' as staged))' -%}
     {%- endif -%}
+    {%- set conflicts = [] -%}
+    {%- for column in identity -%}
+        {%- do conflicts.append('min(' ~ column ~ ') over (partition by event_id) <> max(' ~ column ~ ') over (partition by event_id)') -%}
+    {%- endfor -%}
     {{ agent_kpis.deduplicate(
-        valid ~ ') as valid_rows',
+        '(select *, ' ~ conflicts | join(' or ') ~ ' as has_identity_conflict from ' ~ parsed
+        ~ ' where reject_reason is null' ~ arrived ~ ') as valid_rows',
         'event_id',
         'emitted_at desc nulls last, source_file desc, raw_line'
     ) }}

@@ -1,5 +1,6 @@
 -- kpi_scorecard for period_grain = 'all' equals a direct recomputation of the headline
--- KPIs from fct_tasks and fct_tool_calls, written here without the project's macros.
+-- KPIs from fct_tasks and fct_tool_calls, written here without the project's macros (a
+-- KPI without data is null on both sides, e.g. over an intentionally empty feed).
 with
 
 tasks as (
@@ -32,7 +33,7 @@ expected as (
 
     select
         'terminal_tasks' as kpi_name,
-        count(*) * 1.0 as expected_value
+        nullif(count(*), 0) * 1.0 as expected_value
     from terminal
     union all
     select
@@ -83,7 +84,7 @@ expected as (
     union all
     select
         'tool_call_success_rate' as kpi_name,
-        count(distinct case when is_call_successful then call_id end) * 1.0 / count(distinct call_id) as expected_value
+        count(distinct case when is_call_successful then call_id end) * 1.0 / nullif(count(distinct call_id), 0) as expected_value
     from tool_calls
 
 ),
@@ -103,5 +104,5 @@ compared as (
 select *
 from compared
 where
-    scorecard_value is null
+    (scorecard_value is null) <> (expected_value is null)
     or abs(scorecard_value - expected_value) > 1e-9 * greatest(1, abs(expected_value))

@@ -1,17 +1,23 @@
-{#- Casts that return null instead of failing, and timestamp text to UTC. -#}
+{#-
+    Raw text to typed values (docs/decisions.md, "Values no column can hold"). Each returns
+    null for text that is not a valid value of its type; the parser counts or rejects it.
+-#}
 
-{% macro safe_cast(expression, data_type) -%}
-    {{ return(adapter.dispatch('safe_cast', 'agent_kpis')(expression, data_type)) }}
+{#- Cast that returns null instead of failing (not named safe_cast: dbt's own would be shadowed). -#}
+{% macro try_cast_or_null(expression, data_type) -%}
+    {{ return(adapter.dispatch('try_cast_or_null', 'agent_kpis')(expression, data_type)) }}
 {%- endmacro %}
 
-{% macro default__safe_cast(expression, data_type) -%}
+{% macro default__try_cast_or_null(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 
 {#-
-    ISO-8601 text to a UTC timestamp without time zone. Text with an offset (Z, +hh,
-    +hh:mm, +hhmm) is converted to UTC; text without one is UTC already (contract). The
-    result does not depend on the session time zone. Unparseable text gives null.
+    ISO-8601 text to a UTC timestamp without time zone: YYYY-MM-DD, optionally with a time
+    (T or space, seconds and up to 9 fractional digits optional) and an offset (Z, +hh,
+    +hhmm, +hh:mm). Text with an offset is converted to UTC; text without one is UTC already
+    (contract). Anything else is not a timestamp: named zones ('15:30 Asia/Kolkata'), year
+    0000, other formats. The result does not depend on the session time zone.
 -#}
 {% macro parse_utc_timestamp(expression) -%}
     {{ return(adapter.dispatch('parse_utc_timestamp', 'agent_kpis')(expression)) }}
@@ -19,8 +25,34 @@
 
 {% macro default__parse_utc_timestamp(expression) -%}
     case
-        when regexp_matches({{ expression }}, '([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-            then timezone('UTC', try_cast({{ expression }} as timestamptz))
-        else try_cast({{ expression }} as timestamp)
+        when regexp_full_match(
+            {{ expression }},
+            '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?'
+        ) and not starts_with({{ expression }}, '0000')
+            then case
+                when regexp_matches({{ expression }}, '[0-9]{2}:[0-9]{2}.*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+                    then timezone('UTC', try_cast({{ expression }} as timestamptz))
+                else try_cast({{ expression }} as timestamp)
+            end
     end
+{%- endmacro %}
+
+{#- Whole numbers only: 7, -7, 7.0 and 7e2 are integers; 1.5, NaN and Infinity are not. -#}
+{% macro parse_integer(expression) -%}
+    {%- set number = agent_kpis.try_cast_or_null(expression, api.Column.translate_type('double')) -%}
+    case
+        when regexp_full_match({{ expression }}, '[+-]?[0-9]+')
+            then {{ agent_kpis.try_cast_or_null(expression, api.Column.translate_type('bigint')) }}
+        when isfinite({{ number }}) and {{ number }} = trunc({{ number }}) and abs({{ number }}) < 9007199254740992
+            then cast({{ number }} as {{ api.Column.translate_type('bigint') }})
+    end
+{%- endmacro %}
+
+{#-
+    Finite numbers below 10^8 in magnitude: NaN, Infinity and overflow (1e308) are not
+    decimals here, because money is summed exactly with 8 integer digits (exact_sum_cast).
+-#}
+{% macro parse_decimal(expression) -%}
+    {%- set number = agent_kpis.try_cast_or_null(expression, api.Column.translate_type('double')) -%}
+    case when isfinite({{ number }}) and abs({{ number }}) < 1e8 then {{ number }} end
 {%- endmacro %}

@@ -44,3 +44,32 @@
 {% macro duckdb__json_decoded_get(decoded, name) -%}
     {{ decoded }}."{{ name }}"
 {%- endmacro %}
+
+{#- The top-level keys of a JSON object, in order, repeats included (null for anything else). -#}
+{% macro json_object_keys(column) -%}
+    {{ return(adapter.dispatch('json_object_keys', 'agent_kpis')(column)) }}
+{%- endmacro %}
+
+{% macro default__json_object_keys(column) -%}
+    case when {{ agent_kpis.json_is_object(column) }} then json_keys({{ column }}) end
+{%- endmacro %}
+
+{#-
+    Of the contract fields (names), those that appear more than once in a list of keys
+    (json_object_keys), as a comma-separated list, or null. JSON parsers disagree on which
+    copy wins, so such a record is ambiguous; escaped spellings of a key count as the same
+    key. The names are only looked for when some key repeats.
+-#}
+{% macro duplicated_keys(keys, names) -%}
+    {{ return(adapter.dispatch('duplicated_keys', 'agent_kpis')(keys, names)) }}
+{%- endmacro %}
+
+{% macro default__duplicated_keys(keys, names) -%}
+    case
+        when len({{ keys }}) > list_unique({{ keys }})
+            then nullif(array_to_string(list_filter(
+                [{{ agent_kpis.sql_literal_list(names) }}],
+                lambda name: len(list_filter({{ keys }}, lambda k: k = name)) > 1
+            ), ','), '')
+    end
+{%- endmacro %}

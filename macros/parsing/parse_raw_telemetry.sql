@@ -1,17 +1,25 @@
 {#-
-    Turns one landing relation (source_file, raw_line) into typed rows, one per line,
-    with reject_reason set where the contract says the row must be rejected:
-    empty_line, not_json, not_a_json_object, missing_required_field:<f>,
-    unparseable_required_field:<f>, or a table rule given in `rules`.
+    Turns one landing relation (source_file, raw_line, landing_error) into typed rows, one
+    per line, with reject_reason set where the contract says the row must be rejected. The
+    reasons, first that applies (docs/decisions.md, "Reject reasons"):
+
+        invalid_utf8, line_too_long, control_character, truncated_line  (the landing_error:
+                                       the line could not be read as text)
+        empty_line, not_json, not_a_json_object
+        duplicate_field:<f>           a contract field appears twice in the object
+        missing_required_field:<f>, unparseable_required_field:<f>,
+        future_timestamp:<f>          a required timestamp later than the run's clock plus
+                                       var('future_timestamp_tolerance_hours')
+        a table rule given in `rules`
 
     fields: list of "name type [required]" with type one of
             string | json | timestamp | integer | decimal | boolean
     rules:  list of (condition on typed columns that makes the row invalid, reason)
-    Optional fields that are present but cannot be cast become null and are counted in
-    unparseable_field_count.
+    Optional fields present with a value their type cannot hold (see casting.sql; a future
+    timestamp too) become null and are counted in unparseable_field_count.
 
     Incremental runs read only files not read before (files are append-only drops, never
-    edited: RAW_TELEMETRY.md), and stamp every row with the run's loaded_at.
+    edited), and stamp every row with the run's loaded_at.
 -#}
 {% macro parse_raw_telemetry(landing, fields, rules=[]) -%}
     {%- set specs = [] -%}
@@ -25,6 +33,7 @@
         }) -%}
     {%- endfor -%}
     {%- set names = ['event_id'] + specs | map(attribute='name') | list -%}
+    {%- set future_limit = dbt.dateadd('hour', var('future_timestamp_tolerance_hours') | int, 'loaded_at') -%}
 
 with
 
@@ -32,7 +41,9 @@ landing as (
 
     select
         source_file,
-        raw_line
+        raw_line,
+        landing_error,
+        cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as loaded_at
 
     from {{ landing }}
     {%- if is_incremental() %}
@@ -46,9 +57,12 @@ decoded as (
     select
         source_file,
         raw_line,
+        landing_error,
+        loaded_at,
         {{ agent_kpis.json_is_object('raw_line') }} as is_json_object,
         {{ agent_kpis.json_is_valid('raw_line') }} as is_valid_json,
-        {{ agent_kpis.json_decode('raw_line', names) }} as doc
+        {{ agent_kpis.json_decode('raw_line', names) }} as doc,
+        {{ agent_kpis.json_object_keys('raw_line') }} as object_keys
 
     from landing
 
@@ -59,8 +73,11 @@ fields_as_text as (
     select
         source_file,
         raw_line,
+        landing_error,
+        loaded_at,
         is_valid_json,
         is_json_object,
+        {{ agent_kpis.duplicated_keys('object_keys', names) }} as duplicated_fields,
         {%- for name in names %}
         nullif(trim({{ agent_kpis.json_decoded_get('doc', name) }}), '') as {{ name | replace('_emitted_at', 'emitted_at') }}__text
         {%- if not loop.last %},{% endif %}
@@ -70,32 +87,55 @@ fields_as_text as (
 
 ),
 
+parsed as (
+
+    select
+        *,
+        {%- for spec in specs %}
+        {{ agent_kpis.cast_raw_text(spec.column ~ '__text', spec.type) }} as {{ spec.column }}__parsed
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+
+    from fields_as_text
+
+),
+
 typed as (
 
     select
         source_file,
         raw_line,
+        landing_error,
+        loaded_at,
         is_valid_json,
         is_json_object,
+        duplicated_fields,
         event_id__text as event_id,
         {%- for spec in specs %}
-        {{ agent_kpis.cast_raw_text(spec.column ~ '__text', spec.type) }} as {{ spec.column }},
+        {%- if spec.type == 'timestamp' %}
+        case when {{ spec.column }}__parsed <= {{ future_limit }} then {{ spec.column }}__parsed end as {{ spec.column }},
+        {%- else %}
+        {{ spec.column }}__parsed as {{ spec.column }},
+        {%- endif %}
+        {%- endfor %}
+        {%- for spec in specs if spec.required %}
+        {{ spec.column }}__text,
+        {{ spec.column }}__parsed,
         {%- endfor %}
         0
         {%- for spec in specs if not spec.required and spec.type not in ('string', 'json') %}
         + case
             when {{ spec.column }}__text is not null
-                and {{ agent_kpis.cast_raw_text(spec.column ~ '__text', spec.type) }} is null
+                and (
+                    {{ spec.column }}__parsed is null
+                    {%- if spec.type == 'timestamp' %} or {{ spec.column }}__parsed > {{ future_limit }}{% endif %}
+                )
                 then 1
             else 0
         end
-        {%- endfor %} as unparseable_field_count,
-        {%- for spec in specs if spec.required %}
-        {{ spec.column }}__text as {{ spec.column }}__text,
-        {%- endfor %}
-        event_id__text
+        {%- endfor %} as unparseable_field_count
 
-    from fields_as_text
+    from parsed
 
 ),
 
@@ -105,19 +145,24 @@ final as (
         source_file,
         raw_line,
         case
+            when landing_error is not null then landing_error
             when raw_line is null or trim(raw_line) = '' then 'empty_line'
             when not is_valid_json then 'not_json'
             when not is_json_object then 'not_a_json_object'
+            when {{ dbt.length('duplicated_fields') }} > 0 then 'duplicate_field:' || duplicated_fields
             when event_id is null then 'missing_required_field:event_id'
             {%- for spec in specs if spec.required %}
             when {{ spec.column }}__text is null then 'missing_required_field:{{ spec.name }}'
-            when {{ spec.column }} is null then 'unparseable_required_field:{{ spec.name }}'
+            when {{ spec.column }}__parsed is null then 'unparseable_required_field:{{ spec.name }}'
+            {%- if spec.type == 'timestamp' %}
+            when {{ spec.column }} is null then 'future_timestamp:{{ spec.name }}'
+            {%- endif %}
             {%- endfor %}
             {%- for condition, reason in rules %}
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
         end as reject_reason,
-        cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as loaded_at,
+        loaded_at,
         event_id,
         {%- for spec in specs %}
         {{ spec.column }},
@@ -138,11 +183,11 @@ select * from final
     {%- elif type == 'timestamp' -%}
         {{ agent_kpis.parse_utc_timestamp(column) }}
     {%- elif type == 'integer' -%}
-        {{ agent_kpis.safe_cast(column, api.Column.translate_type('bigint')) }}
+        {{ agent_kpis.parse_integer(column) }}
     {%- elif type == 'decimal' -%}
-        {{ agent_kpis.safe_cast(column, api.Column.translate_type('double')) }}
+        {{ agent_kpis.parse_decimal(column) }}
     {%- elif type == 'boolean' -%}
-        {{ agent_kpis.safe_cast(column, api.Column.translate_type('boolean')) }}
+        {{ agent_kpis.try_cast_or_null(column, api.Column.translate_type('boolean')) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("unknown raw field type " ~ type) }}
     {%- endif -%}

@@ -1,4 +1,8 @@
-{#- Personal data (KPIS.md section 9): salted hash for ids, masking for free text. -#}
+{#-
+    Personal data (docs/decisions.md, "Personal data"): a salted hash for customer ids,
+    masking for free text. The patterns and keys are dbt vars (personal_data_patterns,
+    personal_data_keys), which the publishing check reads too.
+-#}
 
 {% macro hash_personal_id(expression) -%}
     {{ return(adapter.dispatch('hash_personal_id', 'agent_kpis')(expression)) }}
@@ -7,46 +11,50 @@
 {% macro default__hash_personal_id(expression) -%}
     case
         when {{ expression }} is not null
-            then sha256({{ dbt.concat(["'" ~ var('pii_salt') ~ "'", "'|'", expression]) }})
+            then sha256({{ dbt.concat([agent_kpis.pii_salt(), "'|'", expression]) }})
     end
 {%- endmacro %}
 
-{% macro postgres__hash_personal_id(expression) -%}
-    case
-        when {{ expression }} is not null
-            then encode(sha256(convert_to({{ dbt.concat(["'" ~ var('pii_salt') ~ "'", "'|'", expression]) }}, 'UTF8')), 'hex')
-    end
-{%- endmacro %}
-
-{% macro spark__hash_personal_id(expression) -%}
-    case
-        when {{ expression }} is not null
-            then sha2({{ dbt.concat(["'" ~ var('pii_salt') ~ "'", "'|'", expression]) }}, 256)
-    end
-{%- endmacro %}
-
-{#-
-    E-mail addresses become <email>; phone numbers in international form (+ and 7+ digits)
-    or 3-3-4 form become <phone>. Dates and timestamps are left alone.
--#}
+{#- Every match of a personal_data_patterns entry becomes <name> (<email>, <phone>, <ssn>, <card>). -#}
 {% macro mask_personal_text(expression) -%}
     {{ return(adapter.dispatch('mask_personal_text', 'agent_kpis')(expression)) }}
 {%- endmacro %}
 
 {% macro default__mask_personal_text(expression) -%}
-    regexp_replace(
-        regexp_replace(
-            {{ expression }},
-            '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '<email>', 'g'
-        ),
-        '(\+[0-9][0-9 ().-]{6,}[0-9])|(\(?[0-9]{3}\)?[ .][0-9]{3}[ .-][0-9]{4})', '<phone>', 'g'
-    )
+    {%- set masked = namespace(sql=expression) -%}
+    {%- for name, pattern in var('personal_data_patterns').items() -%}
+        {%- set masked.sql = "regexp_replace(" ~ masked.sql ~ ", " ~ agent_kpis.sql_literal(pattern) ~ ", '<" ~ name ~ ">', 'g')" -%}
+    {%- endfor -%}
+    {{ masked.sql }}
 {%- endmacro %}
 
-{#- A raw record for the quarantine: free text masked and the customer id value hidden. -#}
+{#-
+    A JSON key as a regex that also matches its \uXXXX-escaped spellings, character by
+    character ("customer\u005fid" is customer_id to every JSON parser).
+-#}
+{% macro _json_key_pattern(key) -%}
+    {%- set codes = {'_': '5[fF]', '-': '2[dD]'} -%}
+    {%- for c in '0123456789' -%}{%- do codes.update({c: '3' ~ c}) -%}{%- endfor -%}
+    {%- for c in 'abcdefghijklmnopqrstuvwxyz' -%}
+        {%- set h = '%x' | format(97 + loop.index0) -%}
+        {%- do codes.update({c: h[0] ~ '[' ~ h[1] ~ (h[1] | upper) ~ ']'}) -%}
+    {%- endfor -%}
+    {%- set parts = [] -%}
+    {%- for c in key -%}
+        {%- do parts.append('(?:' ~ c ~ '|\\\\u00' ~ codes[c] ~ ')' if c in codes else c) -%}
+    {%- endfor -%}
+    {{ return(parts | join('')) }}
+{%- endmacro %}
+
+{#-
+    A raw record for the quarantine: the value of every personal_data_keys key (string,
+    number or literal; escaped keys too) becomes "<masked>", then free text is masked.
+-#}
 {% macro mask_raw_record(expression) -%}
-    regexp_replace(
-        {{ agent_kpis.mask_personal_text(expression) }},
-        '("customer_id"\s*:\s*)"[^"]*"', '\1"<hashed>"', 'g'
-    )
+    {%- set keys = [] -%}
+    {%- for key in var('personal_data_keys') -%}{%- do keys.append(agent_kpis._json_key_pattern(key)) -%}{%- endfor -%}
+    {%- set key_value = '"((?:' ~ keys | join('|') ~ '))"\\s*:\\s*(?:"(?:[^"\\\\]|\\\\.)*"?|[^\\s,}\\]]+)' -%}
+    {{ agent_kpis.mask_personal_text(
+        "regexp_replace(" ~ expression ~ ", " ~ agent_kpis.sql_literal(key_value) ~ ", '\"\\1\":\"<masked>\"', 'g')"
+    ) }}
 {%- endmacro %}

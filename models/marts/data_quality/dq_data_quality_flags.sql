@@ -17,6 +17,12 @@
     ('out_of_range_feedback_score', 'stg_telemetry__feedback', 'has_out_of_range_score', 'CSAT outside 1..5 or NPS outside 0..10: set to null.'),
     ('out_of_range_evaluation_score', 'stg_telemetry__evaluations', 'has_out_of_range_score', 'Evaluation score outside 0..1: set to null.'),
 ] -%}
+{%- for table in var('raw_tables') -%}
+    {%- do flags.append(('invalid_field:' ~ table, 'stg_telemetry__' ~ table, 'has_unparseable_field',
+        'An optional field held a value its type cannot hold (not a number, 1.5 as an integer, NaN, a named zone, a future timestamp, ...): set to null.')) -%}
+    {%- do flags.append(('identity_conflict:' ~ table, 'stg_telemetry__' ~ table, 'has_identity_conflict',
+        'Copies of one event_id disagree on the task, call or release it belongs to: the latest copy is kept.')) -%}
+{%- endfor -%}
 {%- set relations = flags | map(attribute=1) | unique | list -%}
 
 with
@@ -35,7 +41,7 @@ counted as (
     select
         '{{ flag_name }}' as flag_name,
         '{{ relation }}' as flagged_model,
-        '{{ description }}' as flag_description,
+        {{ agent_kpis.sql_literal(description) }} as flag_description,
         count(case when {{ column }} then 1 end) as flagged_rows,
         count(*) as total_rows
     from {{ relation }}

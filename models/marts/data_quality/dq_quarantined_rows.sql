@@ -48,7 +48,7 @@ final as (
         raw_table,
         {{ dbt.split_part('reject_reason', "':'", 1) }} as reject_reason,
         reject_reason as reject_detail,
-        source_file,
+        {{ agent_kpis.mask_personal_text('source_file') }} as source_file,
         {{ agent_kpis.mask_raw_record('raw_line') }} as raw_line_masked,
         length(raw_line) as raw_line_chars
 

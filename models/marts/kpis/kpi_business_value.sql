@@ -39,7 +39,7 @@ aggregated as (
         outcome_type,
         period_grain,
         period_start,
-        sum(value_usd) as value_usd,
+        cast(sum({{ agent_kpis.exact_sum_cast('value_usd', 'money') }}) as {{ api.Column.translate_type('double') }}) as value_usd,
         count(*) as outcome_count,
         count(distinct task_id) as task_count
     from outcomes_by_period

@@ -20,6 +20,7 @@ final as (
         comment is not null as has_comment,
         length(comment) as comment_length,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

@@ -18,6 +18,7 @@ final as (
         coalesce(minutes < 0, false) as is_negative_minutes,
         outcome,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

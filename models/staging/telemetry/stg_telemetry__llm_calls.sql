@@ -25,6 +25,7 @@ final as (
             false
         ) as has_invalid_tokens,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

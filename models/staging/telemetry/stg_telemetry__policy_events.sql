@@ -20,6 +20,7 @@ final as (
         sensitive_field,
         occurred_at,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

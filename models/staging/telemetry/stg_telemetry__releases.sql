@@ -2,7 +2,7 @@ with
 
 deduplicated as (
 
-    {{ agent_kpis.valid_deduplicated_rows(ref('base_telemetry__releases')) }}
+    {{ agent_kpis.valid_deduplicated_rows(ref('base_telemetry__releases'), identity=['release_id']) }}
 
 ),
 
@@ -18,6 +18,7 @@ final as (
         deployed_at,
         description,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

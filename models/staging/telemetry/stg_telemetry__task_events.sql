@@ -25,6 +25,7 @@ final as (
         {{ agent_kpis.hash_personal_id('customer_id') }} as customer_key,
         {{ agent_kpis.mask_personal_text('reason') }} as reason_masked,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

@@ -2,7 +2,7 @@ with
 
 deduplicated as (
 
-    {{ agent_kpis.valid_deduplicated_rows(ref('base_telemetry__tool_calls')) }}
+    {{ agent_kpis.valid_deduplicated_rows(ref('base_telemetry__tool_calls'), identity=['task_id', 'call_id']) }}
 
 ),
 
@@ -28,6 +28,7 @@ final as (
         cast(coalesce({{ agent_kpis.json_array_length('sensitive_fields') }}, 0) as bigint) as sensitive_field_count,
         coalesce(ended_at < started_at, false) as has_clock_skew,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

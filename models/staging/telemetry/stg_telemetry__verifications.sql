@@ -18,6 +18,7 @@ final as (
         {{ agent_kpis.mask_personal_text('expected') }} as expected_masked,
         {{ agent_kpis.mask_personal_text('observed') }} as observed_masked,
         unparseable_field_count > 0 as has_unparseable_field,
+        has_identity_conflict,
         emitted_at,
         loaded_at,
         source_file

@@ -1,0 +1,59 @@
+{#-
+    The PII salt (docs/decisions.md, "Personal data"). dbt never sees the salt as text: the
+    dbt-duckdb plugin sets it as the session variable agent_kpis_pii_salt, with its
+    fingerprint. The warehouse records the fingerprint it was built with (raw_schema
+    .build_state); a run with another salt stops, because every customer_key would change
+    and each customer would count twice, unless it is a full refresh, which rehashes all.
+-#}
+{% macro pii_salt() -%}
+    coalesce(getvariable('agent_kpis_pii_salt'), error('the PII salt is not set: load the agent_kpis dbt-duckdb plugin (profiles.yml)'))
+{%- endmacro %}
+
+{% macro _stored_pii_salt_fingerprint() -%}
+    {%- set state = agent_kpis.landing_relation('build_state') -%}
+    {%- if not state -%}{{ return(none) }}{%- endif -%}
+    {%- set rows = run_query("select value from " ~ state ~ " where setting = 'pii_salt_fingerprint'") -%}
+    {{ return(rows.columns[0].values()[0] if rows | length > 0 else none) }}
+{%- endmacro %}
+
+{% macro check_pii_salt() -%}
+    {%- set current = run_query(
+        "select getvariable('agent_kpis_pii_salt_fingerprint'), getvariable('agent_kpis_pii_salt_is_demo')"
+    ) -%}
+    {%- set fingerprint = current.columns[0].values()[0] -%}
+    {%- if not fingerprint -%}
+        {{ exceptions.raise_compiler_error("The PII salt is not set: the agent_kpis dbt-duckdb plugin (profiles.yml) is not loaded.") }}
+    {%- endif -%}
+    {%- if current.columns[1].values()[0] -%}
+        {{ log("WARNING: customer ids are hashed with the public demo salt; set DBT_ENV_SECRET_AGENT_KPIS_PII_SALT to a secret of your own for real data.", info=true) }}
+    {%- endif -%}
+    {%- set stored = agent_kpis._stored_pii_salt_fingerprint() -%}
+    {%- if stored and stored != fingerprint -%}
+        {%- if flags.FULL_REFRESH -%}
+            {{ log("The PII salt changed (fingerprint " ~ stored ~ " -> " ~ fingerprint ~ "): this full refresh rehashes every customer_key.", info=true) }}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error(
+                "The PII salt differs from the one this warehouse was built with (fingerprint " ~ stored
+                ~ ", now " ~ fingerprint ~ "): every customer would get a second customer_key. Restore"
+                ~ " DBT_ENV_SECRET_AGENT_KPIS_PII_SALT, or rebuild everything with --full-refresh to rehash all customers."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- on-run-end: a run or build whose models all succeeded records the salt it hashed with. -#}
+{% macro record_pii_salt_fingerprint(results) -%}
+    {%- if execute and target.type == 'duckdb' and flags.WHICH in ('run', 'build') -%}
+        {%- set models = results | selectattr('node.resource_type', 'equalto', 'model') | list -%}
+        {%- set failed = models | selectattr('status', 'in', ['error', 'skipped']) | list -%}
+        {%- if models | length > 0 and failed | length == 0 -%}
+            {%- set state = api.Relation.create(schema=var('raw_schema'), identifier='build_state') -%}
+            {%- do run_query("create table if not exists " ~ state ~ " (setting varchar, value varchar, recorded_at timestamptz)") -%}
+            {%- do run_query("delete from " ~ state ~ " where setting = 'pii_salt_fingerprint'") -%}
+            {%- do run_query(
+                "insert into " ~ state ~ " select 'pii_salt_fingerprint', getvariable('agent_kpis_pii_salt_fingerprint'), current_timestamp"
+            ) -%}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
