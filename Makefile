@@ -89,6 +89,8 @@ metrics: install
 	$(BIN)/mf query --metrics task_success_rate,escalation_rate,cost_per_successful_task_usd,tool_call_success_rate \
 		--group-by metric_time__week --order metric_time__week
 
+# demo data is hashed with the public demo salt; publishing it is allowed for the demo only
+demo: export AGENT_KPIS_DEMO := 1
 demo: generate validate-landing build validate-publishing publish docs report summary
 	@echo ""
 	@echo "published marts (read-only for BI tools): $(AGENT_KPIS_PUBLISH_DIR)/agent_kpis.duckdb"

@@ -31,8 +31,10 @@ def dbt_env(raw_root: Path, warehouse: Path) -> dict[str, str]:
     }
 
 
-def run_dbt(args: list[str], raw_root: Path, warehouse: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dbt_env(raw_root, warehouse)
+def run_dbt(
+    args: list[str], raw_root: Path, warehouse: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**dbt_env(raw_root, warehouse), **(env or {})}
     target = warehouse.parent / "target"
     proc = subprocess.run(
         [DBT, *args, "--target-path", str(target), "--log-path", str(warehouse.parent / "logs")],
@@ -55,10 +57,24 @@ def query(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
         con.close()
 
 
+def columns(con: duckdb.DuckDBPyConnection, table: str, drop: set[str] | None = None) -> list[str]:
+    """The columns of schema.table in order, without those in drop."""
+    schema, name = table.split(".")
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+        " order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return [r[0] for r in rows if r[0] not in (drop or set())]
+
+
 @pytest.fixture(autouse=True)
 def _publish_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests publish into their own folder, never the demo's data/published."""
+    """Tests publish into their own folder, never the demo's data/published, and run on demo
+    data: the public demo salt is allowed (tests of the refusal unset AGENT_KPIS_DEMO)."""
     monkeypatch.setenv("AGENT_KPIS_PUBLISH_DIR", str(tmp_path / "published"))
+    monkeypatch.setenv("AGENT_KPIS_DEMO", "1")
+    monkeypatch.delenv("DBT_ENV_SECRET_AGENT_KPIS_PII_SALT", raising=False)
 
 
 Build = Callable[..., tuple[Path, Path]]

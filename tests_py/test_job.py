@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,10 +35,13 @@ def test_a_good_run_exits_0_and_keeps_its_artifacts(raw: Path, tmp_path: Path) -
     code = job.run_job(PROJECT_DIR, raw, warehouse, full_refresh=True, runs_dir=runs)
     assert code == job.EXIT_OK
     steps = _steps(runs)
-    assert [s["step"] for s in steps] == [
-        "start",
-        "landing_validation",
-        "dbt_build",
+    assert [(s["step"], s["status"]) for s in steps][:4] == [
+        ("start", "ok"),
+        ("landing_validation", "ok"),
+        ("dbt_build", "started"),
+        ("dbt_build", "ok"),
+    ]
+    assert [s["step"] for s in steps][4:] == [
         "publishing_validation",
         "publish",
         "stop_the_line",
@@ -55,23 +63,95 @@ def test_stop_the_line_exits_4_when_the_operator_asks(
     assert job.run_job(PROJECT_DIR, raw, warehouse, dbt_vars=every_day, runs_dir=runs) == job.EXIT_STOP_THE_LINE
 
 
-def test_a_broken_feed_exits_2_before_dbt_runs(tmp_path: Path) -> None:
+def test_a_broken_feed_exits_2_before_dbt_runs_naming_table_and_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = tmp_path / "raw"
     generate(
         GeneratorConfig(tasks=500, days=5, seed=2, end_date=END_DATE, faults=FaultRates(missing_required=0.3)), raw
     )
     runs = tmp_path / "runs"
     assert job.run_job(PROJECT_DIR, raw, tmp_path / "w.duckdb", runs_dir=runs) == job.EXIT_FEED
-    assert "dbt_build" not in [s["step"] for s in _steps(runs)]
+    steps = _steps(runs)
+    assert "dbt_build" not in [s["step"] for s in steps]
+    assert not (tmp_path / "w.duckdb").exists()
+    end = steps[-1]
+    assert (end["step"], end["status"], end["exit_code"]) == ("end", "feed", 2)
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert message.startswith("agent-kpis run: feed: [landing] ") and f"most in {raw}/" in message
+    assert "Traceback" not in message
+
+
+def test_a_missing_raw_root_exits_2_with_a_one_line_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    runs = tmp_path / "runs"
+    missing = tmp_path / "no such root"
+    assert job.run_job(PROJECT_DIR, missing, tmp_path / "w.duckdb", runs_dir=runs) == job.EXIT_FEED
+    assert capsys.readouterr().err.strip() == f"agent-kpis run: feed: raw root {missing} does not exist"
     assert not (tmp_path / "w.duckdb").exists()
 
 
-def test_a_failed_build_exits_3(raw: Path, tmp_path: Path) -> None:
-    broken_project = '{"raw_tables": 5}'  # the landing hook and models cannot compile
+def test_a_failed_build_exits_3_and_names_the_failing_node(raw: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
-    code = job.run_job(PROJECT_DIR, raw, tmp_path / "w.duckdb", dbt_vars=broken_project, runs_dir=runs)
+    code = job.run_job(PROJECT_DIR, raw, tmp_path / "w.duckdb", full_refresh=True, runs_dir=runs,
+                       dbt_vars='{"alert_min_terminal_tasks": "not a number"}')  # fmt: skip
     assert code == job.EXIT_BUILD
-    assert [s["status"] for s in _steps(runs) if s["step"] == "dbt_build"] == ["failed"]
+    (failed,) = [s for s in _steps(runs) if s["step"] == "dbt_build" and s["status"] == "failed"]
+    nodes = {f["node"] for f in failed["failures"]}  # type: ignore[union-attr]
+    assert nodes and all(n.startswith(("model.", "test.")) for n in nodes)
+    assert all(f["error"] for f in failed["failures"])  # type: ignore[union-attr]
+    assert Path(str(failed["target"])).is_dir()  # kept for the compiled SQL the error points to
+    assert _steps(runs)[-1]["error"].startswith("build: ")
+
+
+def test_the_public_demo_salt_is_refused_outside_a_demo(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AGENT_KPIS_DEMO")
+    runs = tmp_path / "runs"
+    assert job.run_job(PROJECT_DIR, raw, tmp_path / "w.duckdb", runs_dir=runs) == job.EXIT_CONFIG
+    assert "DBT_ENV_SECRET_AGENT_KPIS_PII_SALT" in str(_steps(runs)[-1]["error"])
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_second_run_exits_busy_and_sigterm_stops_dbt_with_a_final_record(raw: Path, tmp_path: Path) -> None:
+    warehouse, runs = tmp_path / "wh" / "w.duckdb", tmp_path / "runs"
+    env = {**os.environ, "AGENT_KPIS_DEMO": "1"}
+    cmd = [str(Path(sys.executable).with_name("agent-kpis")), "run", "--raw-root", str(raw), "--duckdb",
+           str(warehouse), "--full-refresh", "--runs-dir", str(runs)]  # fmt: skip
+    first = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    dbt_pid = None
+    for _ in range(600):
+        started = [s for s in _all_steps(runs) if s["step"] == "dbt_build" and s["status"] == "started"]
+        if started:
+            dbt_pid = int(started[0]["pid"])  # type: ignore[arg-type]
+            break
+        time.sleep(0.1)
+    assert dbt_pid is not None, first.communicate(timeout=60)
+
+    second = job.run_job(PROJECT_DIR, raw, warehouse, runs_dir=runs)
+    assert second == job.EXIT_BUSY
+    run_dirs = sorted(p.name for p in runs.iterdir())
+    assert len(run_dirs) == 2 and run_dirs[0] != run_dirs[1]
+
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=120) == 128 + signal.SIGTERM
+    records = [s for s in _all_steps(runs) if s["run_id"] != _busy_run(runs)]
+    assert records[-1]["step"] == "end" and records[-1]["status"] == "interrupted"
+    assert records[-1]["signal"] == "SIGTERM"
+    with pytest.raises(ProcessLookupError):
+        os.kill(dbt_pid, 0)  # dbt went down with the job: no orphan
+
+
+def _all_steps(runs: Path) -> list[dict[str, object]]:
+    out = []
+    for run_dir in sorted(runs.glob("*")) if runs.exists() else []:
+        if (run_dir / "run.jsonl").exists():
+            out += [json.loads(line) for line in (run_dir / "run.jsonl").read_text().splitlines()]
+    return out
+
+
+def _busy_run(runs: Path) -> str:
+    return next(str(s["run_id"]) for s in _all_steps(runs) if s["step"] == "end" and s["status"] == "busy")
 
 
 def test_a_failed_publishing_validation_exits_5(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -77,3 +77,19 @@ def test_a_broken_feed_blocks_dbt_and_publishing(defs, tmp_path: Path, monkeypat
     materialized = {m.asset_key for m in result.get_asset_materialization_events()}
     assert AssetKey(["marts", "fct_tasks"]) not in materialized and AssetKey("published_marts") not in materialized
     assert not warehouse.exists() and not published.exists()
+
+
+def test_the_job_refuses_the_public_demo_salt_outside_a_demo(
+    defs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    raw, warehouse, published = _env(monkeypatch, tmp_path)
+    monkeypatch.delenv("AGENT_KPIS_DEMO")
+    generate(GeneratorConfig(tasks=200, days=3, seed=2, end_date=END_DATE), raw)
+    result = defs.resolve_job_def(JOB_NAME).execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert "refusing the public demo PII salt" in str(failure.event_specific_data.error)  # type: ignore[union-attr]
+    assert not result.get_asset_materialization_events()
+    assert not warehouse.exists() and not published.exists()

@@ -13,6 +13,7 @@ import pytest
 
 from agent_kpis import job
 from agent_kpis.generator import GeneratorConfig, generate
+from agent_kpis.privacy import DEMO_PII_SALT, fingerprint
 from agent_kpis.publish import PublishError, publish, read_publication
 
 from conftest import END_DATE, PROJECT_DIR, query
@@ -95,8 +96,20 @@ def test_a_failed_publication_leaves_the_previous_snapshot(tmp_path: Path) -> No
     with pytest.raises(PublishError, match="no warehouse"):
         publish(tmp_path / "missing.duckdb", tmp_path / "published")
     empty = tmp_path / "empty.duckdb"
-    duckdb.connect(str(empty)).close()
-    with pytest.raises(PublishError, match="no relation in schema marts"):
+    con = duckdb.connect(str(empty))
+    con.close()
+    with pytest.raises(PublishError, match="records no PII salt fingerprint"):
         publish(empty, tmp_path / "published")
+    con = duckdb.connect(str(empty))
+    con.execute("create schema raw")
+    con.execute(
+        "create table raw.build_state as select 'pii_salt_fingerprint' as setting, ? as value",
+        [fingerprint(DEMO_PII_SALT)],
+    )
+    con.close()
+    with pytest.raises(PublishError, match="built with the public demo PII salt"):
+        publish(empty, tmp_path / "published", allow_demo_salt=False)
+    with pytest.raises(PublishError, match="no relation in schema marts"):
+        publish(empty, tmp_path / "published", allow_demo_salt=True)
     assert not (tmp_path / "published" / "agent_kpis.duckdb").exists()
     assert [p.name for p in (tmp_path / "published" / "parquet").iterdir()] == []

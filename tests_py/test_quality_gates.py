@@ -36,24 +36,32 @@ def test_landing_passes_a_normal_feed_and_fails_a_broken_one(tmp_path: Path) -> 
     assert ("tool_calls", "expect_column_values_to_be_in_set", "is_json_object") in failed
 
 
-def test_landing_catches_an_empty_feed_and_future_timestamps(tmp_path: Path) -> None:
+def test_landing_requires_only_required_tables_and_tolerates_a_few_future_rows(tmp_path: Path) -> None:
+    """A missing folder is an empty table (README) unless the table is required
+    (AGENT_KPIS_REQUIRED_TABLES, default task_events); far-future rows are a row-level
+    tolerance (dbt quarantines them), not a whole-feed block, until they pass 3 %."""
     raw = tmp_path / "raw"
     generate(GeneratorConfig(tasks=300, days=5, seed=1, end_date=END_DATE), raw)
-    shutil.rmtree(raw / "task_events")
-    future = raw / "feedback" / "future.jsonl"
-    future.write_text(
-        "\n".join(
-            json.dumps({"event_id": f"f{i}", "task_id": "t", "submitted_at": "2999-01-01T00:00:00Z", "csat": 9})
-            for i in range(3)
-        )
-        + "\n"
-    )
+    shutil.rmtree(raw / "evaluations")
+    feedback_rows = sum(len(p.read_text().splitlines()) for p in (raw / "feedback").glob("*.jsonl"))
+
+    def future_rows(n: int) -> None:
+        rows = [{"event_id": f"f{i}", "task_id": "t", "submitted_at": "2999-01-01T00:00:00Z"} for i in range(n)]
+        (raw / "feedback" / "future.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    future_rows(2)
+    ok = validate_landing(tmp_path, raw)
+    assert ok.success, [f.line() for f in ok.failures]
+    future_rows(feedback_rows // 10)
     failed = _failed(validate_landing(tmp_path, raw))
-    assert ("task_events", "expect_table_row_count_to_be_between", None) in failed
-    assert ("feedback", "expect_column_values_to_be_between", "submitted_at__seconds_in_future") in failed
+    assert failed == {("feedback", "expect_column_values_to_be_between", "submitted_at__seconds_past_tolerance")}
+    shutil.rmtree(raw / "task_events")
+    assert ("task_events", "expect_table_row_count_to_be_between", None) in _failed(validate_landing(tmp_path, raw))
 
 
-def test_publishing_passes_the_demo_and_fails_an_out_of_range_rate(demo: tuple[Path, Path], tmp_path: Path) -> None:
+def test_publishing_passes_the_demo_and_fails_an_out_of_range_rate_or_personal_data(
+    demo: tuple[Path, Path], tmp_path: Path
+) -> None:
     raw, wh = demo
     ok = validate_publishing(tmp_path, raw, wh)
     assert ok.success, [f.line() for f in ok.failures]
@@ -61,11 +69,25 @@ def test_publishing_passes_the_demo_and_fails_an_out_of_range_rate(demo: tuple[P
     shutil.copy(wh, broken)
     con = duckdb.connect(str(broken))
     con.execute("update marts.kpi_scorecard set value = 1.5 where kpi_name = 'task_success_rate'")
-    con.execute("update marts.dim_releases set description = 'call jane@example.com' where release_id = 'rel-101'")
+    planted = {
+        "rel-101": "call jane@example.com",
+        "rel-102": "or +44 20 7946 0958",
+        "rel-103": "SSN 078-05-1120",
+        "rel-104": "card 4111 1111 1111 1111",
+        "rel-105": "cust-1",
+    }
+    for release, text in planted.items():
+        con.execute("update marts.dim_releases set description = ? where release_id = ?", [text, release])
+    con.execute(
+        "update marts.dq_quarantined_rows set raw_line_masked = ? where quarantined_row_id = "
+        "(select min(quarantined_row_id) from marts.dq_quarantined_rows)",
+        ['{"event_id":"e","customer\\u005fid": 12345}'],
+    )
     con.close()
     failed = _failed(validate_publishing(tmp_path, raw, broken))
     assert ("kpi_scorecard__rates", "expect_column_values_to_be_between", "value") in failed
-    assert ("published_strings", "expect_column_values_to_not_match_regex", "cell") in failed
+    for column in ("has_email", "has_phone", "has_ssn", "has_card", "has_personal_data_key", "is_raw_customer_id"):
+        assert ("published_strings", "expect_column_values_to_be_in_set", column) in failed, column
 
 
 def test_conventions_gate_fails_an_undocumented_model(demo: tuple[Path, Path]) -> None:

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def page_file(demo: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     published = tmp_path_factory.mktemp("report") / "published"
-    publication = publish(demo[1], published)
+    publication = publish(demo[1], published, allow_demo_salt=True)  # demo data
     return write_report(publication.duckdb_path, published.parent / "index.html"), publication.duckdb_path
 
 

@@ -12,22 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from agent_kpis.generator import FORMATS, FaultRates, GeneratorConfig, generate
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_RAW_ROOT = PROJECT_DIR / "data" / "raw"
-DEFAULT_DUCKDB = PROJECT_DIR / "data" / "agent_kpis.duckdb"
-
-
-def raw_root() -> Path:
-    return Path(os.environ.get("AGENT_KPIS_RAW_ROOT", DEFAULT_RAW_ROOT))
-
-
-def warehouse_path() -> Path:
-    return Path(os.environ.get("AGENT_KPIS_DUCKDB", DEFAULT_DUCKDB))
-
-
-def publish_dir() -> Path:
-    return Path(os.environ.get("AGENT_KPIS_PUBLISH_DIR", PROJECT_DIR / "data" / "published"))
+from agent_kpis.settings import DEMO_ENV, PROJECT_DIR, publish_dir, raw_root, warehouse_path
 
 
 def _config_from_args(args: argparse.Namespace) -> GeneratorConfig:
@@ -90,15 +75,22 @@ def cmd_bench_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from agent_kpis.validation import validate_landing, validate_publishing, write_summary
+    from agent_kpis.validation import FeedError, validate_landing, validate_publishing, write_summary
 
     raw = Path(args.raw_root) if args.raw_root else raw_root()
     warehouse = Path(args.duckdb) if args.duckdb else warehouse_path()
     reports = []
-    if args.stage in ("landing", "all"):
-        reports.append(validate_landing(PROJECT_DIR, raw))
-    if args.stage in ("publishing", "all"):
-        reports.append(validate_publishing(PROJECT_DIR, raw, warehouse))
+    try:
+        if args.stage in ("landing", "all"):
+            reports.append(validate_landing(PROJECT_DIR, raw))
+        if args.stage in ("publishing", "all"):
+            if not warehouse.exists():
+                print(f"validation publishing: no warehouse at {warehouse}: run dbt build first", file=sys.stderr)
+                return 1
+            reports.append(validate_publishing(PROJECT_DIR, raw, warehouse))
+    except FeedError as exc:
+        print(f"validation landing: FAILED: {exc}", file=sys.stderr)
+        return 2
     summary = write_summary(reports, Path(args.report_dir), PROJECT_DIR)
     for rep in reports:
         state = "passed" if rep.success else "FAILED"
@@ -123,18 +115,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.scale, args.days, Path(args.workdir) / f"{args.scale}")
 
 
+def _demo(args: argparse.Namespace) -> None:
+    if getattr(args, "demo", False):
+        os.environ[DEMO_ENV] = "1"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from agent_kpis.job import run_job
 
+    _demo(args)
     raw = Path(args.raw_root) if args.raw_root else raw_root()
     warehouse = Path(args.duckdb) if args.duckdb else warehouse_path()
     out = Path(args.publish_dir) if args.publish_dir else publish_dir()
-    return run_job(PROJECT_DIR, raw, warehouse, full_refresh=args.full_refresh, dbt_vars=args.vars, publish_dir=out)
+    runs = Path(args.runs_dir) if args.runs_dir else None
+    return run_job(
+        PROJECT_DIR, raw, warehouse, full_refresh=args.full_refresh, dbt_vars=args.vars, runs_dir=runs, publish_dir=out
+    )
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from agent_kpis.publish import PublishError, publish
 
+    _demo(args)
     out = Path(args.publish_dir) if args.publish_dir else publish_dir()
     try:
         publication = publish(Path(args.duckdb) if args.duckdb else warehouse_path(), out)
@@ -193,17 +195,21 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser(
         "run",
         help="scheduled job: landing validation, dbt build, publishing validation, publish, stop-the-line;"
-        " exit 0 ok, 2 feed, 3 build, 4 stop-the-line, 5 publish",
+        " exit 0 ok, 1 internal error, 2 feed, 3 build, 4 stop-the-line, 5 publish, 6 busy, 7 configuration,"
+        " 128+N stopped by signal N",
     )
     r.add_argument("--raw-root", help="raw root (default $AGENT_KPIS_RAW_ROOT or data/raw)")
     r.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     r.add_argument("--full-refresh", action="store_true", help="rebuild everything instead of incrementally")
     r.add_argument("--vars", help="dbt --vars (YAML)")
     r.add_argument("--publish-dir", help="where BI tools read the marts (default $AGENT_KPIS_PUBLISH_DIR)")
+    r.add_argument("--demo", action="store_true", help="demo data: allow the public demo PII salt (AGENT_KPIS_DEMO=1)")
+    r.add_argument("--runs-dir", help="where each run's folder goes (default reports/runs)")
     r.set_defaults(func=cmd_run)
     p = sub.add_parser("publish", help="swap a new snapshot of the marts in for BI tools (DuckDB file + Parquet)")
     p.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     p.add_argument("--publish-dir", help="default $AGENT_KPIS_PUBLISH_DIR or data/published")
+    p.add_argument("--demo", action="store_true", help="demo data: allow marts hashed with the public demo PII salt")
     p.set_defaults(func=cmd_publish)
     h = sub.add_parser("report", help="write the self-contained HTML scorecard page from the published marts")
     h.add_argument("--published", help="published DuckDB file (default <publish dir>/agent_kpis.duckdb)")

@@ -4,31 +4,45 @@ landing validation -> dbt build (incremental) -> publishing validation -> publis
 of the marts BI tools read, see publish.py) -> stop-the-line check. The exit code says what
 failed, so a scheduler can route it:
 
-    0 ok · 2 feed (landing validation) · 3 build (dbt) · 4 stop-the-line · 5 publish (publishing
-    validation failed or the snapshot could not be written; the previous snapshot stays published)
+    0 ok · 1 internal error (a bug: the log's last record has it) · 2 feed (the raw root is
+    missing or unreadable, or landing validation failed; dbt did not run) · 3 build (dbt) ·
+    4 stop-the-line · 5 publish (publishing validation failed or the snapshot could not be
+    written; the previous snapshot stays published) · 6 busy (another run holds the
+    warehouse) · 7 configuration (the public demo PII salt outside a demo) · 128 + signal
+    when stopped by SIGTERM or SIGINT (forwarded to dbt first)
 
 Stop-the-line is checked after publishing: the alerts are facts about the agents, not about the
 data, so dashboards must show them.
 
-Each step is logged as one JSON line (stdout and reports/runs/<run_id>/run.jsonl); dbt's
-run_results.json and manifest.json and the validation summary are kept beside it.
+Each step is logged as one JSON line (stdout and reports/runs/<run_id>/run.jsonl), and the
+last record is always `end`, with the exit code. dbt's run_results.json and manifest.json and
+the validation summary are kept beside it; after a failed build, dbt's target folder too.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import traceback
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-EXIT_OK, EXIT_FEED, EXIT_BUILD, EXIT_STOP_THE_LINE, EXIT_PUBLISH = 0, 2, 3, 4, 5
+from agent_kpis import settings
+from agent_kpis.privacy import SaltRefused, check_salt
+from agent_kpis.runtime import Busy, Interrupted, SignalForwarder, run_lock
+
+EXIT_OK, EXIT_ERROR, EXIT_FEED, EXIT_BUILD, EXIT_STOP_THE_LINE, EXIT_PUBLISH, EXIT_BUSY, EXIT_CONFIG = range(8)
+DBT_GRACE_SECONDS = 30  # after a forwarded signal, dbt gets this long before SIGKILL
 
 
 class _Log:
@@ -44,6 +58,17 @@ class _Log:
             fh.write(line + "\n")
 
 
+class _Exit(Exception):
+    def __init__(self, code: int, status: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.status = code, status
+
+
+def new_run_id() -> str:
+    """Unique even for runs started in the same microsecond: time, then random hex."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+
+
 def current_alerts_in(path: Path) -> list[tuple[Any, ...]]:
     """The stop-the-line alerts on the latest day, read from a warehouse or a published file."""
     from agent_kpis.scorecard import current_alerts
@@ -55,6 +80,145 @@ def current_alerts_in(path: Path) -> list[tuple[Any, ...]]:
         con.close()
 
 
+def dbt_failures(target: Path, output: str, limit: int = 20) -> list[dict[str, str]]:
+    """The failing dbt nodes with their first error line (run_results.json), or, when dbt
+    stopped before any node ran (a hook, the project), the first error lines of its output."""
+    results = target / "run_results.json"
+    if results.exists():
+        failed = [
+            {"node": r["unique_id"], "status": r["status"], "error": (r.get("message") or "").strip().split("\n")[0]}
+            for r in json.loads(results.read_text())["results"]
+            if r["status"] in ("error", "fail", "runtime error")
+        ]
+        if failed:
+            return failed[:limit]
+    lines = [line.strip() for line in output.splitlines()]
+    errors = [i for i, line in enumerate(lines) if "Error" in line and not line.startswith("Done.")]
+    return [{"node": "dbt", "status": "error", "error": " ".join(lines[i : i + 2])[:500]} for i in errors[:3]]
+
+
+@dataclass
+class _Run:
+    project_dir: Path
+    raw_root: Path
+    warehouse: Path
+    run_dir: Path
+    run_id: str
+    log: _Log
+    signals: SignalForwarder
+    full_refresh: bool
+    dbt_vars: str | None
+    publish_dir: Path
+
+
+def _run_dbt(run: _Run, cmd: list[str], env: dict[str, str]) -> int:
+    """dbt in its own process group, output to dbt_build.log; a forwarded signal gets
+    DBT_GRACE_SECONDS before the group is killed."""
+    with (run.run_dir / "dbt_build.log").open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=run.project_dir, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # fmt: skip
+        run.signals.child = proc
+        run.log("dbt_build", "started", pid=proc.pid)
+        try:
+            forwarded_at = None
+            while True:
+                try:
+                    return proc.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    if run.signals.received and forwarded_at is None:
+                        forwarded_at = time.monotonic()
+                    if forwarded_at and time.monotonic() - forwarded_at > DBT_GRACE_SECONDS:
+                        os.killpg(proc.pid, signal.SIGKILL)
+        finally:
+            run.signals.child = None
+
+
+def _landing(run: _Run) -> Any:
+    from agent_kpis.validation import FeedError, validate_landing, write_summary
+
+    try:
+        landing = validate_landing(run.project_dir, run.raw_root)
+    except FeedError as exc:
+        run.log("landing_validation", "failed", error=str(exc))
+        raise _Exit(EXIT_FEED, "feed", f"feed: {exc}") from exc
+    run.log("landing_validation", "ok" if landing.success else "failed", expectations=landing.expectations,
+            quarantined_files=landing.quarantined_files, failures=[f.line() for f in landing.failures],
+            seconds=round(landing.seconds, 1))  # fmt: skip
+    if not landing.success:
+        write_summary([landing], run.run_dir, run.project_dir)
+        first = landing.failures[0].line()
+        more = f" (and {len(landing.failures) - 1} more)" if len(landing.failures) > 1 else ""
+        raise _Exit(EXIT_FEED, "feed", f"feed: {first}{more}")
+    return landing
+
+
+def _build(run: _Run) -> None:
+    target = run.run_dir / "target"
+    env = {
+        **os.environ,
+        settings.RAW_ROOT_ENV: str(run.raw_root),
+        settings.WAREHOUSE_ENV: str(run.warehouse),
+        "DBT_PROFILES_DIR": str(run.project_dir),
+        "DO_NOT_TRACK": "1",
+        # the job decides on stop-the-line itself, after publishing validation
+        "AGENT_KPIS_STOP_THE_LINE_SEVERITY": "warn",
+    }
+    run.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    Path(env.get(settings.TEMP_DIR_ENV, settings.temp_dir())).mkdir(parents=True, exist_ok=True)
+    cmd = [str(Path(sys.executable).with_name("dbt")), "build", "--target-path", str(target),
+           "--log-path", str(run.run_dir / "logs")]  # fmt: skip
+    if run.full_refresh:
+        cmd.append("--full-refresh")
+    if run.dbt_vars:
+        cmd += ["--vars", run.dbt_vars]
+    started = time.perf_counter()
+    returncode = _run_dbt(run, cmd, env)
+    seconds = round(time.perf_counter() - started, 1)
+    for artifact in ("run_results.json", "manifest.json"):
+        if (target / artifact).exists():
+            shutil.copy(target / artifact, run.run_dir / artifact)
+    if run.signals.received:
+        run.log("dbt_build", "interrupted", returncode=returncode, seconds=seconds)
+        raise Interrupted(run.signals.received)
+    if returncode == 0:
+        shutil.rmtree(target, ignore_errors=True)
+        run.log("dbt_build", "ok", seconds=seconds)
+        return
+    failures = dbt_failures(target, (run.run_dir / "dbt_build.log").read_text(errors="replace"))
+    run.log("dbt_build", "failed", returncode=returncode, seconds=seconds, failures=failures,
+            log=str(run.run_dir / "dbt_build.log"), target=str(target))  # fmt: skip
+    first = failures[0] if failures else {"node": "dbt", "error": f"exit code {returncode}"}
+    raise _Exit(EXIT_BUILD, "build", f"build: {first['node']}: {first['error']}")
+
+
+def _steps(run: _Run) -> int:
+    from agent_kpis.publish import PublishError, publish
+    from agent_kpis.validation import validate_publishing, write_summary
+
+    landing = _landing(run)
+    _build(run)
+
+    publishing = validate_publishing(run.project_dir, run.raw_root, run.warehouse)
+    write_summary([landing, publishing], run.run_dir, run.project_dir)
+    run.log("publishing_validation", "ok" if publishing.success else "failed", expectations=publishing.expectations,
+            failures=[f.line() for f in publishing.failures], seconds=round(publishing.seconds, 1))  # fmt: skip
+    if not publishing.success:
+        raise _Exit(EXIT_PUBLISH, "publish", f"publish: {publishing.failures[0].line()}")
+    try:
+        publication = publish(run.warehouse, run.publish_dir, run_id=run.run_id)
+    except PublishError as exc:
+        run.log("publish", "failed", error=str(exc))
+        raise _Exit(EXIT_PUBLISH, "publish", f"publish: {exc}") from exc
+    run.log("publish", "ok", **publication.as_dict())
+
+    severity = os.environ.get("AGENT_KPIS_STOP_THE_LINE_SEVERITY", "warn")
+    alerts = current_alerts_in(run.warehouse)
+    stop = bool(alerts) and severity == "error"
+    run.log("stop_the_line", "stopped" if stop else "ok", severity=severity, current_alerts=len(alerts),
+            alerts=[list(a) for a in alerts])  # fmt: skip
+    return EXIT_STOP_THE_LINE if stop else EXIT_OK
+
+
 def run_job(
     project_dir: Path,
     raw_root: Path,
@@ -64,73 +228,32 @@ def run_job(
     runs_dir: Path | None = None,
     publish_dir: Path | None = None,
 ) -> int:
-    from agent_kpis.publish import PublishError, publish
-    from agent_kpis.validation import validate_landing, validate_publishing, write_summary
-
-    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_id = new_run_id()
     run_dir = (runs_dir or project_dir / "reports" / "runs") / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir.mkdir(parents=True)
     log = _Log(run_dir, run_id)
-    severity = os.environ.get("AGENT_KPIS_STOP_THE_LINE_SEVERITY", "warn")
     log("start", "ok", raw_root=str(raw_root), warehouse=str(warehouse), full_refresh=full_refresh)
-
-    landing = validate_landing(project_dir, raw_root)
-    log("landing_validation", "ok" if landing.success else "failed", expectations=landing.expectations,
-        failures=[f.line() for f in landing.failures], seconds=round(landing.seconds, 1))  # fmt: skip
-    if not landing.success:
-        write_summary([landing], run_dir, project_dir)
-        return EXIT_FEED
-
-    target = run_dir / "target"
-    env = {
-        **os.environ,
-        "AGENT_KPIS_RAW_ROOT": str(raw_root),
-        "AGENT_KPIS_DUCKDB": str(warehouse),
-        "DBT_PROFILES_DIR": str(project_dir),
-        "DO_NOT_TRACK": "1",
-        # the job decides on stop-the-line itself, after publishing validation
-        "AGENT_KPIS_STOP_THE_LINE_SEVERITY": "warn",
-    }
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    Path(env.get("AGENT_KPIS_TEMP_DIR", project_dir / "data" / "tmp")).mkdir(parents=True, exist_ok=True)
-    cmd = [str(Path(sys.executable).with_name("dbt")), "build", "--target-path", str(target),
-           "--log-path", str(run_dir / "logs")]  # fmt: skip
-    if full_refresh:
-        cmd.append("--full-refresh")
-    if dbt_vars:
-        cmd += ["--vars", dbt_vars]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True, check=False)
-    (run_dir / "dbt_build.log").write_text(proc.stdout + proc.stderr)
-    for artifact in ("run_results.json", "manifest.json"):
-        if (target / artifact).exists():
-            shutil.copy(target / artifact, run_dir / artifact)
-    shutil.rmtree(target, ignore_errors=True)
-    log("dbt_build", "ok" if proc.returncode == 0 else "failed", returncode=proc.returncode,
-        seconds=round(time.perf_counter() - started, 1))  # fmt: skip
-    if proc.returncode != 0:
-        return EXIT_BUILD
-
-    publishing = validate_publishing(project_dir, raw_root, warehouse)
-    write_summary([landing, publishing], run_dir, project_dir)
-    log("publishing_validation", "ok" if publishing.success else "failed", expectations=publishing.expectations,
-        failures=[f.line() for f in publishing.failures], seconds=round(publishing.seconds, 1))  # fmt: skip
-    if not publishing.success:
-        return EXIT_PUBLISH
-
-    publish_dir = publish_dir or Path(os.environ.get("AGENT_KPIS_PUBLISH_DIR", project_dir / "data" / "published"))
+    code, status, fields = EXIT_OK, "ok", {}
     try:
-        publication = publish(warehouse, publish_dir, run_id=run_id)
-    except PublishError as exc:
-        log("publish", "failed", error=str(exc))
-        return EXIT_PUBLISH
-    log("publish", "ok", **publication.as_dict())
-
-    alerts = current_alerts_in(warehouse)
-    stop = bool(alerts) and severity == "error"
-    log("stop_the_line", "stopped" if stop else "ok", severity=severity, current_alerts=len(alerts),
-        alerts=[list(a) for a in alerts])  # fmt: skip
-    if stop:
-        return EXIT_STOP_THE_LINE
-    log("end", "ok")
-    return EXIT_OK
+        check_salt()
+        with run_lock(warehouse, run_id), SignalForwarder() as signals:
+            run = _Run(project_dir, raw_root, warehouse, run_dir, run_id, log, signals, full_refresh, dbt_vars,
+                       publish_dir or settings.publish_dir())  # fmt: skip
+            code = _steps(run)
+            status = "stopped" if code == EXIT_STOP_THE_LINE else "ok"
+    except SaltRefused as exc:
+        code, status, fields = EXIT_CONFIG, "configuration", {"error": str(exc)}
+    except Busy as exc:
+        code, status, fields = EXIT_BUSY, "busy", {"error": str(exc)}
+    except _Exit as exc:
+        code, status, fields = exc.code, exc.status, {"error": str(exc)}
+    except Interrupted as exc:
+        code, status, fields = 128 + exc.signum, "interrupted", {"signal": signal.Signals(exc.signum).name}
+    except Exception as exc:  # a bug: one line for the scheduler, the traceback in the run folder
+        (run_dir / "traceback.txt").write_text(traceback.format_exc())
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        code, status, fields = EXIT_ERROR, "error", {"error": f"{type(exc).__name__}: {first}"}
+    if code not in (EXIT_OK, EXIT_STOP_THE_LINE) and "error" in fields:
+        print(f"agent-kpis run: {fields['error']}", file=sys.stderr, flush=True)
+    log("end", status, exit_code=code, **fields)
+    return code

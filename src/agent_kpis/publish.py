@@ -28,6 +28,9 @@ from pathlib import Path
 
 import duckdb
 
+from agent_kpis.privacy import DEMO_PII_SALT, fingerprint
+from agent_kpis.settings import PII_SALT_ENV, dbt_var, is_demo
+
 PUBLISHED_FILE = "agent_kpis.duckdb"
 MARTS_SCHEMA = "marts"
 
@@ -64,11 +67,45 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(warehouse: Path, publish_dir: Path, run_id: str | None = None, keep: int = 3) -> Publication:
+def _recorded_salt_fingerprint(warehouse: Path) -> str | None:
+    schema = str(dbt_var("raw_schema"))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = 'build_state'",
+            [schema],
+        ).fetchone()
+        if not exists or not exists[0]:
+            return None
+        row = con.execute(
+            f"select value from {_quote(schema)}.build_state where setting = 'pii_salt_fingerprint'"
+        ).fetchone()
+        return str(row[0]) if row else None
+    finally:
+        con.close()
+
+
+def _check_salt(warehouse: Path, allow_demo_salt: bool) -> None:
+    """Marts hashed with the public demo salt are published for demo data only: anyone can
+    reverse those customer keys."""
+    recorded = _recorded_salt_fingerprint(warehouse)
+    if recorded is None:
+        raise PublishError(f"{warehouse} records no PII salt fingerprint: finish a dbt build first")
+    if recorded == fingerprint(DEMO_PII_SALT) and not allow_demo_salt:
+        raise PublishError(
+            f"{warehouse} was built with the public demo PII salt: its customer keys can be reversed. Set"
+            f" {PII_SALT_ENV} and rebuild with --full-refresh, or publish demo data with --demo (AGENT_KPIS_DEMO=1)"
+        )
+
+
+def publish(
+    warehouse: Path, publish_dir: Path, run_id: str | None = None, keep: int = 3, allow_demo_salt: bool | None = None
+) -> Publication:
     """Copies the marts of `warehouse` into a new snapshot and swaps it in; raises PublishError."""
     started = time.perf_counter()
     if not warehouse.exists():
         raise PublishError(f"no warehouse at {warehouse}: run dbt build first")
+    _check_salt(warehouse, is_demo() if allow_demo_salt is None else allow_demo_salt)
     run_id = run_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     published_at = datetime.now(UTC).isoformat(timespec="seconds")
     parquet_root = publish_dir / "parquet"

@@ -2,10 +2,12 @@
 
 The suites are defined here, in code, and written to the file context in ``gx/`` on every
 run, so the JSON in ``gx/expectations`` is always what runs. GX 1.24's SQL datasource
-fails on DuckDB (STACK_NOTES.md), so every table is read with DuckDB into a pandas
-DataFrame and validated through a pandas dataframe asset. Row-level landing expectations
-carry a tolerance (``mostly``): a feed with a few bad rows lands (they are quarantined by
-dbt), a broken feed does not.
+fails on DuckDB (docs/decisions.md), so every table is read with DuckDB into a pandas
+DataFrame and validated through a pandas dataframe asset. The landing gate reads the files
+through the same landing plan as dbt (landing/plan.py), so it sees what dbt will read.
+Row-level landing expectations carry a tolerance (``mostly``): a feed with a few bad rows
+lands (they are quarantined by dbt), a broken feed does not. Only the tables named in
+AGENT_KPIS_REQUIRED_TABLES (default task_events) may not be empty.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ import duckdb
 import pandas as pd
 
 from agent_kpis.contract import TABLES
+from agent_kpis.landing.duckdb_plugin import register_functions
+from agent_kpis.landing.plan import landing_plan
+from agent_kpis.privacy import card_numbers, personal_data_found
+from agent_kpis.runtime import file_lock
+from agent_kpis.settings import dbt_var, required_tables
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -30,19 +37,8 @@ from great_expectations import expectations as gxe
 
 LANDING_MOSTLY = 0.97  # share of rows that must pass each row-level landing expectation
 NEGATIVE_MINUTES_MOSTLY = 0.95  # negative minutes are kept and flagged; more than 5% is a broken feed
-FUTURE_TOLERANCE_SECONDS = 3600  # timestamps may run ahead of the validator's clock by this much
-MIN_ROWS: dict[str, int] = {
-    "task_events": 100,
-    "tool_calls": 100,
-    "llm_calls": 100,
-    "verifications": 10,
-    "human_interventions": 1,
-    "policy_events": 1,
-    "feedback": 1,
-    "evaluations": 1,
-    "business_outcomes": 1,
-    "releases": 1,
-}
+LANDING_SCHEMA = "raw"
+PERSONAL_DATA_COLUMNS = ("has_email", "has_phone", "has_ssn", "has_card", "has_personal_data_key", "is_raw_customer_id")
 RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "tool_calls": {"attempt": (1, None)},
     "llm_calls": {
@@ -94,8 +90,6 @@ ALL_KPIS = (
     "near_misses",
     "approval_gated_actions",
 )
-EMAIL_REGEX = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
-PHONE_REGEX = r"\+[0-9][0-9 ().-]{6,}[0-9]"
 
 
 @dataclass
@@ -107,6 +101,8 @@ class Failure:
     unexpected_count: int | None
     element_count: int | None
     observed: Any = None
+    worst_file: str | None = None
+    worst_file_rows: int | None = None
 
     def line(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
@@ -115,6 +111,8 @@ class Failure:
             count = f": {self.unexpected_count} of {self.element_count} rows"
         elif self.observed is not None:
             count = f": observed {self.observed}"
+        if self.worst_file:
+            count += f", most in {self.worst_file} ({self.worst_file_rows} rows)"
         return f"[{self.suite}] {where} {self.expectation}{count}"
 
 
@@ -125,6 +123,7 @@ class ValidationReport:
     expectations: int = 0
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    quarantined_files: int = 0
 
     @property
     def success(self) -> bool:
@@ -132,34 +131,42 @@ class ValidationReport:
 
 
 # ------------------------------------------------------------------------------ reading
-def _landing_select(folder: Path) -> str | None:
-    """SQL giving (source_file, raw_line) for every file of a table folder, or None if empty."""
-    parts = []
-    jsonl = [str(p) for p in sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.jsonl.gz"))]
-    parquet = sorted(folder.glob("*.parquet"))
-    if jsonl:
-        files = ", ".join(f"'{f}'" for f in jsonl)
-        parts.append(
-            f"select filename as source_file, raw_line from read_csv([{files}], columns = {{'raw_line': 'VARCHAR'}},"
-            " header = false, delim = '\\x01', quote = '', escape = '', auto_detect = false, strict_mode = false,"
-            " max_line_size = 16777216, filename = true)"
-        )
-    if parquet:
-        parts.append(
-            f"select p.filename as source_file, json_merge_patch(to_json(p), '{{\"filename\": null}}')::varchar"
-            f" as raw_line from read_parquet('{folder}/*.parquet', filename = true, union_by_name = true) as p"
-        )
-    return " union all ".join(parts) if parts else None
+class FeedError(RuntimeError):
+    """The raw root cannot be read as a feed (missing, unreadable, none of the table folders)."""
 
 
-def landing_frames(raw_root: Path) -> dict[str, pd.DataFrame]:
-    """One DataFrame per raw table: every contract field as text plus parse and range helpers."""
+def _landing_connection(raw_root: Path) -> tuple[duckdb.DuckDBPyConnection, int]:
+    """An in-memory DuckDB with the landing relations dbt would see (the same plan, see
+    landing/plan.py), and the number of files not read at all."""
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
+    register_functions(con)
+    plan = landing_plan(
+        raw_root,
+        list(TABLES),
+        LANDING_SCHEMA,
+        known={},
+        allow_empty=bool(dbt_var("allow_empty_feed")),
+        max_line_bytes=int(dbt_var("raw_max_line_bytes")),
+        future_tolerance_hours=int(dbt_var("future_timestamp_tolerance_hours")),
+    )
+    if plan.error:
+        con.close()
+        raise FeedError(plan.error)
+    for statement in plan.statements:
+        con.execute(statement)
+    not_read = sum(1 for _, probe in plan.new_files if probe.read_method == "none")
+    return con, not_read
+
+
+def landing_frames(raw_root: Path) -> tuple[dict[str, pd.DataFrame], int]:
+    """One DataFrame per raw table (every contract field as text plus parse and range helpers),
+    and the number of files quarantined whole."""
+    con, quarantined_files = _landing_connection(raw_root)
+    tolerance = int(dbt_var("future_timestamp_tolerance_hours")) * 3600
     frames: dict[str, pd.DataFrame] = {}
     try:
         for table, fields in TABLES.items():
-            select = _landing_select(raw_root / table)
             cols = []
             for f in fields:
                 text = f"case when is_object then nullif(trim(json_extract_string(raw_line, '$.{f.name}')), '') end"
@@ -167,24 +174,38 @@ def landing_frames(raw_root: Path) -> dict[str, pd.DataFrame]:
                 if f.type == "timestamp":
                     ts = f"try_cast({text} as timestamptz)"
                     cols.append(f'case when {text} is not null then {ts} is not null end as "{f.name}__parseable"')
-                    cols.append(f'epoch({ts}) - epoch(now()) as "{f.name}__seconds_in_future"')
+                    cols.append(f'epoch({ts}) - epoch(now()) - {tolerance} as "{f.name}__seconds_past_tolerance"')
                 elif f.type in ("integer", "decimal"):
                     cols.append(f'try_cast({text} as double) as "{f.name}__number"')
-            if select is None:
-                select = "select null::varchar as source_file, null::varchar as raw_line where false"
             sql = f"""
-                with lines as ({select}),
-                checked as (
-                    select *, case when json_valid(raw_line) then json_type(raw_line) = 'OBJECT' else false end
-                        as is_object
-                    from lines
+                with checked as (
+                    select *, case when landing_error is null and json_valid(raw_line)
+                        then json_type(raw_line) = 'OBJECT' else false end as is_object
+                    from {LANDING_SCHEMA}.{table}
                 )
                 select source_file, is_object as is_json_object, {", ".join(cols)} from checked
             """
             frames[table] = con.execute(sql).df()
     finally:
         con.close()
-    return frames
+    return frames, quarantined_files
+
+
+def _published_strings(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.DataFrame:
+    parts = []
+    for name in marts:
+        text_cols = [
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?"
+                " and data_type = 'VARCHAR'",
+                [name],
+            ).fetchall()
+        ]
+        for col in text_cols:
+            cells = con.execute(f'select distinct "{col}"::varchar from marts."{name}" where "{col}" is not null')
+            parts.append(pd.DataFrame({"mart": name, "column_name": col, "cell": [r[0] for r in cells.fetchall()]}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["mart", "column_name", "cell"])
 
 
 def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, pd.DataFrame]:
@@ -197,35 +218,22 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
                 "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
             ).fetchall()
         ]
-        frames = {name: con.execute(f"select * from marts.{name}").df() for name in marts}
+        frames = {name: con.execute(f'select * from marts."{name}"').df() for name in marts}
         counts = {
             "stg_tool_calls": con.execute("select count(*) from staging.stg_telemetry__tool_calls").fetchone()[0],  # type: ignore[index]
             "stg_tasks": con.execute(
                 "select count(distinct task_id) from staging.stg_telemetry__task_events"
             ).fetchone()[0],  # type: ignore[index]
         }
-        strings = []
-        for name in marts:
-            text_cols = [
-                r[0]
-                for r in con.execute(
-                    "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?"
-                    " and data_type = 'VARCHAR'",
-                    [name],
-                ).fetchall()
-            ]
-            for col in text_cols:
-                strings.append(
-                    con.execute(
-                        f"select distinct '{name}' as mart, '{col}' as column_name, \"{col}\"::varchar as cell"
-                        f' from marts.{name} where "{col}" is not null'
-                    ).df()
-                )
+        published = _published_strings(con, marts)
     finally:
         con.close()
-    published = (
-        pd.concat(strings, ignore_index=True) if strings else pd.DataFrame(columns=["mart", "column_name", "cell"])
-    )
+    published["source_file"] = published["mart"] + "." + published["column_name"]
+    kinds = published["cell"].map(lambda cell: set(personal_data_found(str(cell))))
+    is_key_column = published["column_name"].str.endswith(("_id", "_key"))
+    for kind in ("email", "phone", "ssn", "personal_data_key"):
+        published[f"has_{kind}"] = kinds.map(lambda found, k=kind: k in found)
+    published["has_card"] = ~is_key_column & published["cell"].map(lambda cell: bool(card_numbers(str(cell))))
     published["is_raw_customer_id"] = published["cell"].isin(raw_customer_ids)
     frames["published_strings"] = published
     for mart in ("kpi_scorecard", "kpi_by_cohort"):
@@ -242,9 +250,10 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
 # ------------------------------------------------------------------------------ suites
 def _landing_expectations(table: str) -> list[Any]:
     exps: list[Any] = [
-        gxe.ExpectTableRowCountToBeBetween(min_value=MIN_ROWS[table]),
         gxe.ExpectColumnValuesToBeInSet(column="is_json_object", value_set=[True], mostly=LANDING_MOSTLY),
     ]
+    if table in required_tables():
+        exps.append(gxe.ExpectTableRowCountToBeBetween(min_value=1))
     for f in TABLES[table]:
         if f.required:
             exps.append(gxe.ExpectColumnValuesToNotBeNull(column=f.name, mostly=LANDING_MOSTLY))
@@ -256,7 +265,7 @@ def _landing_expectations(table: str) -> list[Any]:
             )
             exps.append(
                 gxe.ExpectColumnValuesToBeBetween(
-                    column=f"{f.name}__seconds_in_future", max_value=FUTURE_TOLERANCE_SECONDS
+                    column=f"{f.name}__seconds_past_tolerance", max_value=0, mostly=LANDING_MOSTLY
                 )
             )
     for column, (low, high) in RANGES.get(table, {}).items():
@@ -294,12 +303,31 @@ def _publishing_expectations(frames: dict[str, pd.DataFrame]) -> dict[str, list[
         "kpi_backlog_daily": [gxe.ExpectColumnValuesToBeBetween(column="open_tasks", min_value=0)],
         "dq_data_quality_flags": [gxe.ExpectColumnValuesToBeBetween(column="flagged_share", min_value=0, max_value=1)],
         "published_strings": [
-            gxe.ExpectColumnValuesToNotMatchRegex(column="cell", regex=EMAIL_REGEX),
-            gxe.ExpectColumnValuesToNotMatchRegex(column="cell", regex=PHONE_REGEX),
-            gxe.ExpectColumnValuesToBeInSet(column="is_raw_customer_id", value_set=[False]),
+            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[False]) for column in PERSONAL_DATA_COLUMNS
         ],
     }
     return {k: v for k, v in suites.items() if k in frames}
+
+
+def _worst_file(frame: pd.DataFrame, kind: str, kwargs: dict[str, Any]) -> tuple[str, int] | None:
+    """The file (or published mart.column) with the most rows failing a column expectation."""
+    column = kwargs.get("column")
+    if column is None or column not in frame or "source_file" not in frame:
+        return None
+    values = frame[column]
+    if kind == "expect_column_values_to_not_be_null":
+        failing = values.isna()
+    elif kind == "expect_column_values_to_be_in_set":
+        failing = values.notna() & ~values.isin(kwargs.get("value_set") or [])
+    elif kind == "expect_column_values_to_be_between":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        failing = values.notna() & (
+            (values < low if low is not None else False) | (values > high if high is not None else False)
+        )
+    else:
+        return None
+    counts = frame.loc[failing, "source_file"].value_counts()
+    return (str(counts.index[0]), int(counts.iloc[0])) if len(counts) else None
 
 
 # ------------------------------------------------------------------------------ running
@@ -336,32 +364,47 @@ def _run(
             report.expectations += 1
             if not r.success:
                 res = r.result or {}
+                kwargs = dict(r.expectation_config.kwargs)
+                worst = _worst_file(frames[table], r.expectation_config.type, kwargs)
                 report.failures.append(
                     Failure(
                         suite=suite_name,
                         table=table,
                         expectation=r.expectation_config.type,
-                        column=r.expectation_config.kwargs.get("column"),
+                        column=kwargs.get("column"),
                         unexpected_count=res.get("unexpected_count"),
                         element_count=res.get("element_count"),
                         observed=res.get("observed_value"),
+                        worst_file=worst[0] if worst else None,
+                        worst_file_rows=worst[1] if worst else None,
                     )
                 )
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _gx_lock(project_dir: Path) -> Any:
+    """Runs that share a project share its gx/ folder: one at a time."""
+    return file_lock(project_dir / "gx" / "uncommitted" / ".lock")
+
+
 def validate_landing(project_dir: Path, raw_root: Path) -> ValidationReport:
-    frames = landing_frames(raw_root)
-    context = _context(project_dir)
-    return _run(context, "landing", frames, {t: _landing_expectations(t) for t in TABLES})
+    """Raises FeedError when the raw root cannot be read as a feed."""
+    frames, quarantined_files = landing_frames(raw_root)
+    with _gx_lock(project_dir):
+        report = _run(_context(project_dir), "landing", frames, {t: _landing_expectations(t) for t in TABLES})
+    report.quarantined_files = quarantined_files
+    return report
 
 
 def validate_publishing(project_dir: Path, raw_root: Path, warehouse: Path) -> ValidationReport:
-    ids = landing_frames(raw_root)["task_events"]["customer_id"].dropna()
-    frames = published_frames(warehouse, set(ids))
-    context = _context(project_dir)
-    return _run(context, "publishing", frames, _publishing_expectations(frames))
+    try:
+        ids = set(landing_frames(raw_root)[0]["task_events"]["customer_id"].dropna())
+    except FeedError:
+        ids = set()
+    frames = published_frames(warehouse, ids)
+    with _gx_lock(project_dir):
+        return _run(_context(project_dir), "publishing", frames, _publishing_expectations(frames))
 
 
 def write_summary(reports: list[ValidationReport], out_dir: Path, project_dir: Path) -> Path:
@@ -369,7 +412,8 @@ def write_summary(reports: list[ValidationReport], out_dir: Path, project_dir: P
     previous one, so landing and publishing run separately still share one summary)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        _context(project_dir).build_data_docs()
+        with _gx_lock(project_dir):
+            _context(project_dir).build_data_docs()
     except Exception as exc:
         print(f"Data Docs not built: {exc}")
     json_path = out_dir / "summary.json"

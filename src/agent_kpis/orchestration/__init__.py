@@ -35,8 +35,8 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from agent_kpis.cli import PROJECT_DIR, publish_dir, raw_root, warehouse_path
 from agent_kpis.contract import TABLES
+from agent_kpis.settings import PROJECT_DIR, publish_dir, raw_root, warehouse_path
 
 SOURCE_NAME = "telemetry"
 JOB_NAME = "agent_kpis_job"
@@ -84,11 +84,17 @@ class _Translator(DagsterDbtTranslator):
     ],
 )
 def raw_telemetry(context: AssetExecutionContext) -> Iterator[Any]:
-    """Validates what landed (Great Expectations landing suite); a failed table blocks the build."""
-    from agent_kpis.validation import validate_landing
+    """Validates what landed (Great Expectations landing suite); a failed table blocks the build.
+    Refuses the public demo PII salt unless AGENT_KPIS_DEMO=1, like `agent-kpis run`."""
+    from agent_kpis.privacy import SaltRefused, check_salt
+    from agent_kpis.validation import FeedError, validate_landing
 
     raw, _, _ = _paths()
-    report = validate_landing(PROJECT_DIR, raw)
+    try:
+        check_salt()
+        report = validate_landing(PROJECT_DIR, raw)
+    except (SaltRefused, FeedError) as exc:
+        raise Failure(description=str(exc)) from exc
     context.log.info(f"landing: {report.expectations} expectations, {len(report.failures)} failures")
     for table in TABLES:
         failures = [f.line() for f in report.failures if f.table == table]
