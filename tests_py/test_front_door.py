@@ -15,13 +15,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from agent_kpis import job
 from agent_kpis.contract import TABLES
 from agent_kpis.generator import GeneratorConfig, generate
 from agent_kpis.publish import publish
 from agent_kpis.validation import validate_publishing
 from hostile import PERSONAL_DATA, HostileFeed, add_hostile_files, valid_lines
 
-from conftest import END_DATE, columns, query, run_dbt
+from conftest import END_DATE, PROJECT_DIR, columns, query, run_dbt
 
 SALT = "o'brien's salt'); drop table marts.fct_tasks; --"
 SALT_ENV = {"DBT_ENV_SECRET_AGENT_KPIS_PII_SALT": SALT}
@@ -289,3 +290,19 @@ def test_a_cost_no_decimal_can_hold_on_a_real_task_does_not_fail_the_facts(tmp_p
         "select count(*) from staging.stg_telemetry__llm_calls where event_id like '%-cost' and has_unparseable_field",
     )
     assert flagged == [(3,)]
+
+
+def test_the_hourly_job_runs_over_the_hostile_feed(
+    hostile: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduled job, not only dbt: landing validation tolerates the bad rows, reports the
+    quarantined files, and the run publishes (a real salt, so no demo flag is needed)."""
+    monkeypatch.delenv("AGENT_KPIS_DEMO")
+    monkeypatch.setenv("DBT_ENV_SECRET_AGENT_KPIS_PII_SALT", SALT)
+    runs = tmp_path / "runs"
+    assert job.run_job(PROJECT_DIR, hostile.raw, hostile.warehouse, runs_dir=runs) == job.EXIT_OK
+    (run_dir,) = runs.iterdir()
+    steps = {s["step"]: s for s in map(json.loads, (run_dir / "run.jsonl").read_text().splitlines())}
+    not_read = {rel for rel in hostile.feed.quarantined_files if rel not in hostile.feed.partially_read}
+    assert steps["landing_validation"]["quarantined_files"] == len(not_read)
+    assert steps["publish"]["status"] == "ok" and steps["end"]["exit_code"] == 0
