@@ -26,14 +26,20 @@ def print_summary(path: Path) -> int:
     try:
         if table_exists(con, "dq_ingestion_summary"):
             rows = con.execute(
-                "select raw_table, rows_read, rows_staged, duplicates_removed, rows_rejected, is_reconciled"
-                " from marts.dq_ingestion_summary order by raw_table"
+                "select raw_table, files_seen, files_quarantined, rows_read, rows_staged, duplicates_removed,"
+                " rows_rejected, is_reconciled from marts.dq_ingestion_summary order by raw_table"
             ).fetchall()
             _print_rows(
-                "Ingestion (rows read = staged + duplicates removed + rejected)",
-                ["table", "read", "staged", "duplicates", "rejected", "reconciled"],
+                "Ingestion (files seen = read + quarantined; rows read = staged + duplicates removed + rejected)",
+                ["table", "files", "not read", "rows read", "staged", "duplicates", "rejected", "reconciled"],
                 rows,
             )
+        if table_exists(con, "dq_quarantined_files"):
+            rows = con.execute(
+                "select raw_table, reject_reason, count(*) from marts.dq_quarantined_files group by all order by 1, 2"
+            ).fetchall()
+            if rows:
+                _print_rows("Files not read, or read in part, by reason", ["table", "reason", "files"], rows)
         if table_exists(con, "dq_quarantined_rows"):
             rows = con.execute(
                 "select raw_table, reject_reason, count(*) from marts.dq_quarantined_rows group by all order by 1, 2"
