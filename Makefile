@@ -26,7 +26,7 @@ TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
 .PHONY: help install browser demo generate build docs publish report summary validate-landing validate-publishing test \
-	lint lint-sql lint-python pytest dbt-test metrics bench-generate bench clean
+	lint lint-sql lint-python pytest dbt-test metrics trace-fixtures bench-generate bench clean
 
 help:
 	@echo "make demo            install, generate demo telemetry, dbt build, print the summary"
@@ -130,6 +130,13 @@ dbt-test: install
 
 test: lint dbt-test pytest
 
+# the OpenTelemetry fixtures: real agent frameworks run offline with their own instrumentation
+# (a separate virtual environment: they are not dependencies of the project)
+trace-fixtures:
+	$(PYTHON) -m venv .venv-traces
+	.venv-traces/bin/pip install --quiet --disable-pip-version-check -r scripts/trace-fixtures-requirements.txt
+	.venv-traces/bin/python scripts/trace_fixtures.py
+
 bench-generate: install
 	$(BIN)/agent-kpis bench-generate --tasks $(SCALE) --format parquet
 
@@ -138,4 +145,4 @@ bench: install
 	$(BIN)/agent-kpis bench --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) data target logs dbt_packages
+	rm -rf $(VENV) .venv-traces data target logs dbt_packages

@@ -49,6 +49,11 @@
         {'kpi': 'opt_out_rate', 'kind': 'ratio',
          'numerator': 'count(case when is_opted_out then 1 end)', 'denominator': 'count(*)'},
         {'kpi': 'business_value_usd', 'kind': 'count', 'numerator': 'sum(business_value_usd)'},
+        {'kpi': 'tokens_per_successful_task', 'kind': 'ratio',
+         'numerator': 'sum(input_tokens + output_tokens)',
+         'denominator': "count(case when outcome = 'verified_success' then 1 end)"},
+        {'kpi': 'cache_hit_share', 'kind': 'ratio',
+         'numerator': 'sum(cached_input_tokens)', 'denominator': 'sum(input_tokens)'},
         {'kpi': 'policy_violation_rate', 'kind': 'ratio',
          'numerator': 'count(case when policy_violation_count > 0 then 1 end)', 'denominator': 'count(*)'},
         {'kpi': 'policy_denials_per_100_tasks', 'kind': 'ratio',
@@ -86,6 +91,17 @@
          'denominator': 'count(case when is_side_effecting then 1 end)'},
         {'kpi': 'tool_latency_p50_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.5)},
         {'kpi': 'tool_latency_p95_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.95)},
+    ]) }}
+{%- endmacro %}
+
+{#- Model-call KPIs over calls (fct_llm_calls); a call counts on its UTC start date. Calls whose
+    input does not report a status (the contract's llm_calls) are outside the error rate. -#}
+{% macro llm_kpi_definitions() -%}
+    {{ return([
+        {'kpi': 'model_call_error_rate', 'kind': 'ratio',
+         'numerator': "count(case when status = 'error' then 1 end)", 'denominator': 'count(status)'},
+        {'kpi': 'model_latency_p50_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.5)},
+        {'kpi': 'model_latency_p95_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.95)},
     ]) }}
 {%- endmacro %}
 

@@ -56,7 +56,7 @@ def test_materialising_the_job_publishes_checked_marts(defs, tmp_path: Path, mon
     failed = [(e.asset_key.to_user_string(), e.check_name, e.severity) for e in evaluations if not e.passed]
     # only stop-the-line checks may fail, and only as warnings (AGENT_KPIS_STOP_THE_LINE_SEVERITY=warn)
     assert all("stop_the_line" in name and severity == AssetCheckSeverity.WARN for _, name, severity in failed), failed
-    assert sum(1 for e in evaluations if e.check_name == "landing_expectations") == 10
+    assert sum(1 for e in evaluations if e.check_name == "landing_expectations") == 11  # 10 tables + traces
     assert len(evaluations) > 300  # GX landing + every dbt test + GX publishing + stop-the-line
     assert query(published / "agent_kpis.duckdb", "select count(*) from marts.fct_tasks") == [(900,)]
     assert query(warehouse, "select count(*) from marts.fct_tasks") == [(900,)]

@@ -25,6 +25,8 @@ HEADLINE = [
     "nps",
     "business_value_usd",
     "terminal_tasks",
+    "tokens_per_successful_task",
+    "cache_hit_share",
 ]
 
 

@@ -173,6 +173,8 @@ TABLES: dict[str, tuple[Field, ...]] = {
 }
 
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+# OpenTelemetry traces land beside the contract tables (OTLP/JSON, one export request per line)
+TRACE_TABLES: tuple[str, ...] = ("otel_traces",)
 
 
 def required_fields(table: str) -> list[str]:

@@ -19,8 +19,9 @@ PUBLISH_DIR_ENV = "AGENT_KPIS_PUBLISH_DIR"
 # dbt reads the salt only from this variable: dbt scrubs DBT_ENV_SECRET_* values from logs
 PII_SALT_ENV = "DBT_ENV_SECRET_AGENT_KPIS_PII_SALT"
 DEMO_ENV = "AGENT_KPIS_DEMO"  # "1": the public demo salt is allowed (demo data only)
-REQUIRED_TABLES_ENV = "AGENT_KPIS_REQUIRED_TABLES"  # comma-separated; these may not be empty
-REQUIRED_TABLES_DEFAULT = "task_events"
+# comma-separated groups of raw tables; in each group (a|b) at least one may not be empty
+REQUIRED_TABLES_ENV = "AGENT_KPIS_REQUIRED_TABLES"
+REQUIRED_TABLES_DEFAULT = "task_events|otel_traces"
 
 
 def raw_root() -> Path:
@@ -43,9 +44,12 @@ def is_demo() -> bool:
     return os.environ.get(DEMO_ENV, "") == "1"
 
 
-def required_tables() -> tuple[str, ...]:
+def required_tables() -> tuple[tuple[str, ...], ...]:
+    """Groups of tables: each group needs at least one non-empty table (tasks come from task
+    events or from traces)."""
     text = os.environ.get(REQUIRED_TABLES_ENV, REQUIRED_TABLES_DEFAULT)
-    return tuple(t.strip() for t in text.split(",") if t.strip())
+    groups = (tuple(t.strip() for t in group.split("|") if t.strip()) for group in text.split(","))
+    return tuple(g for g in groups if g)
 
 
 @cache

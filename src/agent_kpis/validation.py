@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from agent_kpis.contract import TABLES
+from agent_kpis.contract import TABLES, TRACE_TABLES
 from agent_kpis.landing.duckdb_plugin import register_functions
 from agent_kpis.landing.plan import landing_plan
 from agent_kpis.privacy import card_numbers, personal_data_found
@@ -72,6 +72,8 @@ RATE_KPIS = (
     "missing_idempotency_key_rate",
     "policy_violation_rate",
     "sensitive_access_rate",
+    "model_call_error_rate",
+    "cache_hit_share",
 )
 ALL_KPIS = (
     *RATE_KPIS,
@@ -89,6 +91,9 @@ ALL_KPIS = (
     "policy_denials_per_100_tasks",
     "near_misses",
     "approval_gated_actions",
+    "tokens_per_successful_task",
+    "model_latency_p50_ms",
+    "model_latency_p95_ms",
 )
 
 
@@ -143,7 +148,7 @@ def _landing_connection(raw_root: Path) -> tuple[duckdb.DuckDBPyConnection, int]
     register_functions(con)
     plan = landing_plan(
         raw_root,
-        list(TABLES),
+        [*TABLES, *TRACE_TABLES],
         LANDING_SCHEMA,
         known={},
         allow_empty=bool(dbt_var("allow_empty_feed")),
@@ -186,8 +191,22 @@ def landing_frames(raw_root: Path) -> tuple[dict[str, pd.DataFrame], int]:
                 select source_file, is_object as is_json_object, {", ".join(cols)} from checked
             """
             frames[table] = con.execute(sql).df()
+        for table in TRACE_TABLES:
+            frames[table] = con.execute(f"""
+                select source_file,
+                    case when landing_error is null and json_valid(raw_line)
+                        then json_type(raw_line) = 'OBJECT' else false end as is_json_object,
+                    case when landing_error is null and json_valid(raw_line)
+                        then coalesce(json_type(raw_line, '$.resourceSpans') = 'ARRAY', false) else false end
+                        as is_trace_export
+                from {LANDING_SCHEMA}.{table}
+            """).df()
     finally:
         con.close()
+    sizes = {table: len(frame) for table, frame in frames.items()}
+    frames["required_tables"] = pd.DataFrame(
+        [{"tables": "|".join(group), "rows": sum(sizes.get(t, 0) for t in group)} for group in required_tables()]
+    )
     return frames, quarantined_files
 
 
@@ -252,8 +271,13 @@ def _landing_expectations(table: str) -> list[Any]:
     exps: list[Any] = [
         gxe.ExpectColumnValuesToBeInSet(column="is_json_object", value_set=[True], mostly=LANDING_MOSTLY),
     ]
-    if table in required_tables():
-        exps.append(gxe.ExpectTableRowCountToBeBetween(min_value=1))
+    if table == "required_tables":
+        return [gxe.ExpectColumnValuesToBeBetween(column="rows", min_value=1)]
+    if table in TRACE_TABLES:
+        return [
+            *exps,
+            gxe.ExpectColumnValuesToBeInSet(column="is_trace_export", value_set=[True], mostly=LANDING_MOSTLY),
+        ]
     for f in TABLES[table]:
         if f.required:
             exps.append(gxe.ExpectColumnValuesToNotBeNull(column=f.name, mostly=LANDING_MOSTLY))
@@ -392,7 +416,8 @@ def validate_landing(project_dir: Path, raw_root: Path) -> ValidationReport:
     """Raises FeedError when the raw root cannot be read as a feed."""
     frames, quarantined_files = landing_frames(raw_root)
     with _gx_lock(project_dir):
-        report = _run(_context(project_dir), "landing", frames, {t: _landing_expectations(t) for t in TABLES})
+        suites = {t: _landing_expectations(t) for t in [*TABLES, *TRACE_TABLES, "required_tables"]}
+        report = _run(_context(project_dir), "landing", frames, suites)
     report.quarantined_files = quarantined_files
     return report
 

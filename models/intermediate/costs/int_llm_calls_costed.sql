@@ -2,7 +2,7 @@ with
 
 llm_calls as (
 
-    select * from {{ ref('stg_telemetry__llm_calls') }}
+    select * from {{ ref('int_llm_calls_unioned') }}
 
 ),
 
@@ -96,7 +96,11 @@ final as (
             ) / 1000000.0,
             0
         ) as cost_usd,
-        tokens.has_invalid_tokens
+        tokens.has_invalid_tokens,
+        tokens.ended_at,
+        tokens.duration_ms,
+        tokens.status,
+        tokens.error_type
 
     from tokens
     left join valid_price

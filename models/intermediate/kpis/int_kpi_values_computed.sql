@@ -26,6 +26,12 @@ tool_measures as (
 
 ),
 
+llm_measures as (
+
+    select * from {{ ref('int_kpi_llm_measures') }}
+
+),
+
 state_intervals as (
 
     select * from {{ ref('int_task_state_intervals_derived') }}
@@ -164,6 +170,9 @@ unioned as (
     union all
     {{ agent_kpis.kpi_unpivot('tool_measures', agent_kpis.tool_kpi_definitions(),
                               keys + ['period_grain', 'period_start'], 'attempt_count') }}
+    union all
+    {{ agent_kpis.kpi_unpivot('llm_measures', agent_kpis.llm_kpi_definitions(),
+                              keys + ['period_grain', 'period_start'], 'llm_call_count') }}
     union all
     select * from repeat_use
     union all

@@ -2,7 +2,7 @@ with
 
 task_events as (
 
-    select * from {{ ref('stg_telemetry__task_events') }}
+    select * from {{ ref('int_task_events_unioned') }}
 
 ),
 

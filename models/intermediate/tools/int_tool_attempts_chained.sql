@@ -2,7 +2,7 @@ with
 
 tool_calls as (
 
-    select * from {{ ref('stg_telemetry__tool_calls') }}
+    select * from {{ ref('int_tool_calls_unioned') }}
 
 ),
 

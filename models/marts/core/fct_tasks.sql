@@ -9,18 +9,21 @@
 {#-
     Incremental: a run rebuilds the row of every task that received any row (event, tool
     call, model call, verification, intervention, policy event, feedback, evaluation or
-    business outcome) since the newest last_loaded_at already in the table, minus
+    business outcome; from the contract's tables or from traces) since the newest last_loaded_at already in the table, minus
     var('incremental_lookback_hours'), from all of that task's rows.
 -#}
-{%- set attached = ['stg_telemetry__task_events', 'stg_telemetry__tool_calls', 'stg_telemetry__llm_calls',
-                    'stg_telemetry__verifications', 'stg_telemetry__human_interventions',
-                    'stg_telemetry__policy_events', 'stg_telemetry__feedback', 'stg_telemetry__evaluations',
-                    'stg_telemetry__business_outcomes'] -%}
+{%- set attached = {
+    'staged_task_events': 'int_task_events_unioned', 'staged_tool_calls': 'int_tool_calls_unioned',
+    'staged_llm_calls': 'int_llm_calls_unioned', 'staged_verifications': 'stg_telemetry__verifications',
+    'staged_human_interventions': 'stg_telemetry__human_interventions',
+    'staged_policy_events': 'int_policy_events_unioned', 'staged_feedback': 'stg_telemetry__feedback',
+    'staged_evaluations': 'stg_telemetry__evaluations', 'staged_business_outcomes': 'stg_telemetry__business_outcomes',
+} -%}
 
 with
 
-{% for model in attached %}
-{{ model | replace('stg_telemetry__', 'staged_') }} as (
+{% for name, model in attached.items() %}
+{{ name }} as (
 
     select * from {{ ref(model) }}
 
@@ -29,11 +32,11 @@ with
 {% endfor %}
 task_loads as (
 
-    {%- for model in attached %}
+    {%- for name in attached %}
     select
         task_id,
         loaded_at
-    from {{ model | replace('stg_telemetry__', 'staged_') }}
+    from {{ name }}
     {%- if is_incremental() %}
     where loaded_at > {{ agent_kpis.incremental_watermark('last_loaded_at') }}
     {%- endif %}
@@ -114,7 +117,11 @@ model_cost_per_task as (
         task_id,
         count(*) as llm_call_count,
         count(case when not is_unpriced then 1 end) as costed_llm_call_count,
-        sum({{ agent_kpis.exact_sum_cast('cost_usd', 'money') }}) as model_cost_usd
+        sum({{ agent_kpis.exact_sum_cast('cost_usd', 'money') }}) as model_cost_usd,
+        sum(greatest(coalesce(input_tokens, 0), 0)) as input_tokens,
+        sum(greatest(coalesce(output_tokens, 0), 0)) as output_tokens,
+        sum(least(greatest(coalesce(cached_input_tokens, 0), 0), greatest(coalesce(input_tokens, 0), 0)))
+            as cached_input_tokens
     from llm_calls
     group by task_id
 
@@ -242,6 +249,9 @@ final as (
         outcomes.customer_key,
         coalesce(model_cost_per_task.llm_call_count, 0) as llm_call_count,
         coalesce(model_cost_per_task.costed_llm_call_count, 0) as costed_llm_call_count,
+        cast(coalesce(model_cost_per_task.input_tokens, 0) as bigint) as input_tokens,
+        cast(coalesce(model_cost_per_task.output_tokens, 0) as bigint) as output_tokens,
+        cast(coalesce(model_cost_per_task.cached_input_tokens, 0) as bigint) as cached_input_tokens,
         coalesce(tool_use_per_task.tool_attempt_count, 0) as tool_attempt_count,
         coalesce(tool_use_per_task.failed_tool_attempt_count, 0) as failed_tool_attempt_count,
         coalesce(tool_use_per_task.tool_call_count, 0) as tool_call_count,

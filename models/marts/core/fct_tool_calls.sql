@@ -16,13 +16,13 @@ with
 
 staged_tool_calls as (
 
-    select * from {{ ref('stg_telemetry__tool_calls') }}
+    select * from {{ ref('int_tool_calls_unioned') }}
 
 ),
 
 staged_task_events as (
 
-    select * from {{ ref('stg_telemetry__task_events') }}
+    select * from {{ ref('int_task_events_unioned') }}
 
 ),
 

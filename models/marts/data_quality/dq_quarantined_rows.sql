@@ -8,7 +8,43 @@ parsed_{{ table }} as (
 ),
 
 {% endfor %}
+trace_lines as (
+
+    select * from {{ ref('base_otel__lines') }}
+
+),
+
+trace_spans as (
+
+    select * from {{ ref('base_otel__spans') }}
+
+),
+
 rejected as (
+
+    select
+        'otel_traces' as raw_table,
+        reject_reason,
+        source_file,
+        raw_line
+    from trace_lines
+    where reject_reason is not null
+
+    union all
+
+    -- a rejected span: its identity and times, as JSON (the export line holds many spans)
+    select
+        'otel_traces' as raw_table,
+        reject_reason,
+        source_file,
+        to_json({
+            'traceId': trace_id, 'spanId': span_id, 'parentSpanId': parent_span_id, 'name': span_name,
+            'startTime': started_at, 'endTime': ended_at
+        })::varchar as raw_line
+    from trace_spans
+    where reject_reason is not null
+
+    union all
 
     {% for table in var('raw_tables') %}
     select

@@ -1,0 +1,45 @@
+{#-
+    Model calls from both inputs: the contract's llm_calls (which carry no status: null, not
+    counted in the model-call error rate) and the model-call spans of traces.
+-#}
+{%- set columns = ['event_id', 'task_id', 'model', 'provider', 'input_tokens', 'output_tokens',
+                   'cached_input_tokens', 'started_at', 'ended_at', 'cost_usd', 'has_invalid_tokens',
+                   'has_unparseable_field', 'has_identity_conflict', 'emitted_at', 'loaded_at', 'source_file'] -%}
+
+with
+
+contract_llm_calls as (
+
+    select * from {{ ref('stg_telemetry__llm_calls') }}
+
+),
+
+trace_llm_calls as (
+
+    select * from {{ ref('int_otel_llm_calls') }}
+
+),
+
+final as (
+
+    select
+        {{ columns | join(',\n        ') }},
+        cast(null as {{ api.Column.translate_type('string') }}) as status,
+        cast(null as {{ api.Column.translate_type('string') }}) as error_type,
+        case
+            when ended_at >= started_at then {{ agent_kpis.seconds_between('started_at', 'ended_at') }} * 1000
+        end as duration_ms
+    from contract_llm_calls
+
+    union all
+
+    select
+        {{ columns | join(',\n        ') }},
+        status,
+        error_type,
+        duration_ms
+    from trace_llm_calls
+
+)
+
+select * from final

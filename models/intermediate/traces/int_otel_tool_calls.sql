@@ -1,0 +1,127 @@
+{#-
+    One row per tool span (role tool) of a task: one attempt, shaped like
+    stg_telemetry__tool_calls. Retries: where the framework marks a failed attempt as retried
+    (alias tool_retry_marker; pydantic-ai records pydantic_ai.tool.retry.attempt on it), the
+    next span of the same tool in the same task is the next attempt of the same logical
+    call; any other span starts a call of its own (attempt 1). The call id is the trace and
+    the tool call id (else the span id) of the call's first attempt. The error category comes
+    from the seed otel_error_categories by error type (else exception type, last dotted part).
+-#}
+with
+
+spans as (
+
+    select * from {{ ref('int_otel_spans_mapped') }}
+    where span_role = 'tool'
+
+),
+
+assignments as (
+
+    select * from {{ ref('int_otel_span_tasks') }}
+
+),
+
+tasks as (
+
+    select * from {{ ref('int_otel_tasks') }}
+
+),
+
+error_categories as (
+
+    select * from {{ ref('otel_error_categories') }}
+
+),
+
+attempts as (
+
+    select
+        spans.*,
+        tasks.task_id,
+        assignments.task_span_key,
+        coalesce(spans.tool_name, spans.span_name) as called_tool,
+        coalesce(
+            lag(spans.has_retry_marker) over (
+                partition by assignments.task_span_key, coalesce(spans.tool_name, spans.span_name)
+                order by spans.started_at, spans.span_id
+            ),
+            false
+        ) as continues_previous_call
+
+    from spans
+    inner join assignments
+        on spans.span_key = assignments.span_key
+    inner join tasks
+        on assignments.task_span_key = tasks.task_span_key
+
+),
+
+calls as (
+
+    select
+        *,
+        sum(case when continues_previous_call then 0 else 1 end) over (
+            partition by task_span_key, called_tool
+            order by started_at, span_id
+            rows between unbounded preceding and current row
+        ) as call_number
+
+    from attempts
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by task_span_key, called_tool, call_number order by started_at, span_id
+        ) as attempt,
+        first_value(coalesce(tool_call_id, span_id)) over (
+            partition by task_span_key, called_tool, call_number order by started_at, span_id
+        ) as first_call_id,
+        regexp_extract(coalesce(error_type, exception_type, ''), '([A-Za-z0-9_]+)$', 1) as error_name
+
+    from calls
+
+),
+
+final as (
+
+    select
+        'otel-' || numbered.span_key as event_id,
+        numbered.trace_id || ':' || numbered.first_call_id as call_id,
+        numbered.task_id,
+        cast(numbered.attempt as {{ api.Column.translate_type('bigint') }}) as attempt,
+        numbered.called_tool as tool_name,
+        cast(null as {{ api.Column.translate_type('string') }}) as tool_version,
+        false as is_side_effecting,
+        cast(null as {{ api.Column.translate_type('string') }}) as idempotency_key,
+        numbered.started_at,
+        numbered.ended_at,
+        case when numbered.is_error then 'error' else 'success' end as status,
+        false as is_unknown_status,
+        case
+            when numbered.is_error then coalesce(error_categories.error_category, 'unknown')
+        end as error_category,
+        false as is_unknown_error_category,
+        case when numbered.is_error then numbered.status_message_masked end as error_message_masked,
+        cast(null as {{ api.Column.translate_type('bigint') }}) as input_size_chars,
+        cast(null as {{ api.Column.translate_type('bigint') }}) as output_size_chars,
+        cast(null as {{ api.Column.translate_type('string') }}) as sensitive_fields,
+        cast(0 as {{ api.Column.translate_type('bigint') }}) as sensitive_field_count,
+        false as has_clock_skew,
+        false as has_unparseable_field,
+        false as has_identity_conflict,
+        cast(null as {{ api.Column.translate_type('timestamp') }}) as emitted_at,
+        numbered.loaded_at,
+        numbered.source_file
+
+    from numbered
+    left join error_categories
+        on numbered.error_name = error_categories.error_type
+
+)
+
+select * from final

@@ -1,0 +1,53 @@
+{#-
+    One row per landed line of raw OpenTelemetry traces (OTLP/JSON: one
+    ExportTraceServiceRequest per line), with reject_reason where the line is not a trace
+    export: the landing_error, empty_line, not_json, not_a_json_object, not_a_trace_export.
+    Incremental runs read only new files.
+-#}
+with
+
+landing as (
+
+    select
+        source_file,
+        raw_line,
+        landing_error,
+        cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as loaded_at
+
+    from {{ source('telemetry', 'otel_traces') }}
+    {%- if is_incremental() %}
+    where {{ agent_kpis.unread_files_filter(source('telemetry', 'otel_traces'), this) }}
+    {%- endif %}
+
+),
+
+checked as (
+
+    select
+        *,
+        {{ agent_kpis.json_is_valid('raw_line') }} as is_valid_json,
+        {{ agent_kpis.json_is_object('raw_line') }} as is_json_object
+
+    from landing
+
+),
+
+final as (
+
+    select
+        source_file,
+        raw_line,
+        case
+            when landing_error is not null then landing_error
+            when raw_line is null or trim(raw_line) = '' then 'empty_line'
+            when not is_valid_json then 'not_json'
+            when not is_json_object then 'not_a_json_object'
+            when coalesce(json_type(raw_line, '$.resourceSpans') <> 'ARRAY', true) then 'not_a_trace_export'
+        end as reject_reason,
+        loaded_at
+
+    from checked
+
+)
+
+select * from final
