@@ -104,8 +104,8 @@ lint-sql: install
 	AGENT_KPIS_DUCKDB="$(dir $(TEST_DUCKDB))lint.duckdb" $(BIN)/sqlfluff lint models tests analyses
 
 lint-python: install
-	$(BIN)/ruff check src tests_py
-	$(BIN)/ruff format --check src tests_py
+	$(BIN)/ruff check src tests_py scripts
+	$(BIN)/ruff format --check src tests_py scripts
 
 lint: lint-sql lint-python
 

@@ -36,9 +36,9 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from agent_kpis.contract import TABLES, TRACE_TABLES
+from agent_kpis.settings import PROJECT_DIR, publish_dir, raw_root, required_tables, warehouse_path
 
 RAW_TABLES = (*TABLES, *TRACE_TABLES)
-from agent_kpis.settings import PROJECT_DIR, publish_dir, raw_root, required_tables, warehouse_path
 
 SOURCE_NAME = "telemetry"
 JOB_NAME = "agent_kpis_job"
