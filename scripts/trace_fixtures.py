@@ -243,8 +243,14 @@ def openai_agents_runs(out: Path) -> list[dict[str, Any]]:
                 result = asyncio.run(Runner.run(agent, prompt))
             usage = result.context_wrapper.usage
             cached = usage.input_tokens_details.cached_tokens
-            run.update(outcome="completed", error_type=None, input_tokens=usage.input_tokens,
-                       output_tokens=usage.output_tokens, cached_input_tokens=cached, model_calls=usage.requests)  # fmt: skip
+            run.update(
+                outcome="completed",
+                error_type=None,
+                input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,
+                cached_input_tokens=cached,
+                model_calls=usage.requests,
+            )
         except InputGuardrailTripwireTriggered as exc:
             run.update(outcome="failed", error_type=type(exc).__name__, model_calls=state["model_calls"])
         _model_usage(run, state["usage"])
