@@ -46,6 +46,7 @@ def _provider(path: Path, service: str) -> TracerProvider:
 def _model_usage(run: dict[str, Any], returned: list[tuple[int, int, int]]) -> None:
     """Tokens as the fake model returned them, call by call: a failed run reports no usage of
     its own, and a completed run's framework total must agree with them."""
+    run["calls"] = [{"input_tokens": u[0], "output_tokens": u[1], "cached_input_tokens": u[2]} for u in returned]
     totals = [sum(u[i] for u in returned) for i in range(3)]
     if run["outcome"] == "completed":
         assert totals == [run["input_tokens"], run["output_tokens"], run["cached_input_tokens"]], (run, totals)
@@ -104,13 +105,14 @@ def pydantic_ai_runs(out: Path) -> list[dict[str, Any]]:
 
     agent = Agent(FunctionModel(model, model_name="fn-support-model"), name="support-agent", retries=3)
 
-    def count(tool: str, ok: bool) -> None:
-        state["tool_attempts"].append({"tool": tool, "ok": ok})
+    def count(tool: str, ok: bool, retry: bool = False) -> None:
+        """What the tool itself saw: succeeded, failed, or asked the model to retry it."""
+        state["tool_attempts"].append({"tool": tool, "ok": ok, "retry_requested": retry})
 
     @agent.tool_plain
     def lookup_order(order: str) -> str:
         if state["task"] == "pa-1" and not any(a["tool"] == "lookup_order" for a in state["tool_attempts"]):
-            count("lookup_order", False)
+            count("lookup_order", False, retry=True)
             raise ModelRetry("order not found, check the number")
         count("lookup_order", True)
         return "shipped"
@@ -124,7 +126,7 @@ def pydantic_ai_runs(out: Path) -> list[dict[str, Any]]:
     def flaky_inventory(sku: str) -> str:
         failures = sum(1 for a in state["tool_attempts"] if a["tool"] == "flaky_inventory")
         if failures < 2:
-            count("flaky_inventory", False)
+            count("flaky_inventory", False, retry=True)
             raise ModelRetry("inventory service timed out")
         count("flaky_inventory", True)
         return "in stock"
@@ -206,13 +208,13 @@ def openai_agents_runs(out: Path) -> list[dict[str, Any]]:
     @function_tool
     def refund(amount: int) -> str:
         """Refund an amount in USD."""
-        state["tool_attempts"].append({"tool": "refund", "ok": True})
+        state["tool_attempts"].append({"tool": "refund", "ok": True, "retry_requested": False})
         return f"refunded {amount}"
 
     @function_tool
     def charge_card(amount: int) -> str:
         """Charge the card on file."""
-        state["tool_attempts"].append({"tool": "charge_card", "ok": False})
+        state["tool_attempts"].append({"tool": "charge_card", "ok": False, "retry_requested": False})
         raise ConnectionError("payment gateway unreachable")
 
     @input_guardrail
