@@ -19,7 +19,7 @@ import pytest
 
 from agent_kpis.privacy import DEMO_PII_SALT
 
-from conftest import PROJECT_DIR, columns, query, run_dbt
+from conftest import END_DATE, PROJECT_DIR, columns, query, run_dbt
 
 FIXTURES = Path(__file__).with_name("fixtures") / "otel"
 FRAMEWORKS = ("pydantic_ai", "openai_agents")
@@ -260,3 +260,73 @@ def test_broken_lines_and_spans_are_quarantined_with_their_reason(tmp_path: Path
     summary = query(wh, "select lines_read, lines_rejected, spans_rejected, is_reconciled"
                         " from marts.dq_trace_ingestion_summary")  # fmt: skip
     assert summary == [(len(good) + len(broken), 2, 4, True)]
+
+
+def _drop_reported_costs(raw: Path) -> None:
+    """Traces carry no cost (model_prices prices their tokens): compare both routes that way."""
+    for path in (raw / "llm_calls").glob("*.jsonl"):
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+        path.write_text("".join(json.dumps({**r, "cost_usd": None}) + "\n" for r in rows))
+
+
+def test_the_demo_world_as_traces_equals_the_contract_route(tmp_path: Path) -> None:
+    """The same simulated world written twice, as contract tables and as OTLP traces plus the
+    contract tables traces cannot carry: the facts and KPIs are the same. Not compared: what
+    traces cannot carry (side effects, idempotency keys, sensitive fields) and the model-call
+    error rate (the contract's llm_calls report no status)."""
+    from agent_kpis.generator import FaultRates, GeneratorConfig, generate
+
+    warehouses = {}
+    for fmt in ("jsonl", "otlp"):
+        raw, wh = tmp_path / fmt / "raw", tmp_path / fmt / "wh" / "w.duckdb"
+        (wh.parent / "tmp").mkdir(parents=True)
+        generate(GeneratorConfig(tasks=600, days=6, seed=5, end_date=END_DATE, fmt=fmt, faults=FaultRates.none()), raw)  # type: ignore[arg-type]
+        _drop_reported_costs(raw)
+        run_dbt(["build", "--full-refresh", "--select", "+marts", "--indirect-selection", "cautious"], raw, wh)
+        warehouses[fmt] = wh
+    assert query(
+        warehouses["otlp"], "select trace_tasks > 500, is_reconciled from marts.dq_trace_ingestion_summary"
+    ) == [(True, True)]
+    assert query(warehouses["otlp"], "select count(*) from staging.stg_telemetry__llm_calls")[0][0] < 100  # in flight
+    not_carried = {
+        "marts.fct_tasks": {"last_loaded_at", "has_sensitive_access"},
+        "marts.fct_tool_calls": {
+            "event_id",
+            "call_id",
+            "last_loaded_at",
+            "is_side_effecting",
+            "has_idempotency_key",
+            "is_duplicate_side_effect",
+            "sensitive_field_count",
+            "tool_version",
+            "is_retryable",
+            "error_class",
+        },
+        "marts.fct_llm_calls": {"event_id", "status", "error_type"},
+    }
+    for table, drop in not_carried.items():
+        rows = [_rows(wh, table, drop) for wh in warehouses.values()]
+        assert len(rows[0]) > 100 and rows[0] == rows[1], table
+    not_comparable = ("duplicate_side_effects", "missing_idempotency_key_rate", "sensitive_access_rate",
+                      "model_call_error_rate")  # fmt: skip
+    kpis = f"kpi_name not in {not_comparable}"
+    scorecards = [
+        query(
+            wh, f"select kpi_name, period_grain, period_start, value from marts.kpi_scorecard where {kpis} order by all"
+        )
+        for wh in warehouses.values()
+    ]
+    assert len(scorecards[0]) == len(scorecards[1]) > 300
+    for a, b in zip(*scorecards, strict=True):
+        assert a[:3] == b[:3] and (a[3] == b[3] or abs(a[3] - b[3]) <= 1e-9 * max(1.0, abs(a[3]))), (a, b)
+
+
+def _rows(wh: Path, table: str, drop: set[str]) -> list[tuple[object, ...]]:
+    import duckdb
+
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        cols = ", ".join(f'"{c}"' for c in columns(con, table, drop))
+        return con.execute(f"select {cols} from {table} order by {cols}").fetchall()
+    finally:
+        con.close()

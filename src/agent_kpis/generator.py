@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -27,6 +27,7 @@ from agent_kpis.contract import (
     EVENT_TYPES,
     TABLES,
     TOOL_STATUSES,
+    TRACE_TABLES,
     Field,
     primary_enum,
     required_fields,
@@ -37,8 +38,9 @@ MINUTE = 60 * US
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
-Format = Literal["jsonl", "jsonl.gz", "parquet"]
-FORMATS: tuple[str, ...] = ("jsonl", "jsonl.gz", "parquet")
+Format = Literal["jsonl", "jsonl.gz", "parquet", "otlp"]
+# otlp: finished runs as OpenTelemetry traces, the rest as JSON lines (see otlp.py)
+FORMATS: tuple[str, ...] = ("jsonl", "jsonl.gz", "parquet", "otlp")
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -881,18 +883,27 @@ def generate(cfg: GeneratorConfig, out_dir: Path, clean: bool = True) -> Generat
     tables = world.simulate()
     out_dir = Path(out_dir)
     if clean:
-        for name in TABLES:
+        for name in (*TABLES, *TRACE_TABLES):
             shutil.rmtree(out_dir / name, ignore_errors=True)
     reports: dict[str, TableReport] = {}
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     try:
+        table_cfg = cfg
+        if cfg.fmt == "otlp":
+            from agent_kpis.otlp import TRACE_FOLDER, split_world, write_lines
+
+            lines, tables = split_world(con, tables)
+            written = write_lines(lines, out_dir, cfg.faults.duplicate, cfg.faults.not_json, rng)
+            files = len(list((out_dir / TRACE_FOLDER).glob("*.jsonl")))
+            reports[TRACE_FOLDER] = TableReport(rows=lines.num_rows, lines=written, files=files)
+            table_cfg = replace(cfg, fmt="jsonl")
         for name in TABLES:
             clean_rows = tables[name].num_rows
             faulty, counts = _apply_faults(name, tables[name], cfg.faults, rng, world.end_us)
-            lines, files, fmt_counts = _write_table(con, out_dir, name, faulty, cfg, rng)
+            lines_written, files, fmt_counts = _write_table(con, out_dir, name, faulty, table_cfg, rng)
             counts.update(fmt_counts)
-            reports[name] = TableReport(rows=clean_rows, lines=lines, files=files, faults=counts)
+            reports[name] = TableReport(rows=clean_rows, lines=lines_written, files=files, faults=counts)
     finally:
         con.close()
     return GenerationReport(config=cfg, tables=reports)

@@ -26,9 +26,8 @@ final as (
         {{ columns | join(',\n        ') }},
         cast(null as {{ api.Column.translate_type('string') }}) as status,
         cast(null as {{ api.Column.translate_type('string') }}) as error_type,
-        case
-            when ended_at >= started_at then {{ agent_kpis.seconds_between('started_at', 'ended_at') }} * 1000
-        end as duration_ms
+        case when ended_at >= started_at then {{ agent_kpis.milliseconds_between('started_at', 'ended_at') }} end
+            as duration_ms
     from contract_llm_calls
 
     union all
@@ -37,7 +36,9 @@ final as (
         {{ columns | join(',\n        ') }},
         status,
         error_type,
-        duration_ms
+        -- from the UTC times like a contract call (the span's nanoseconds cut to microseconds)
+        case when ended_at >= started_at then {{ agent_kpis.milliseconds_between('started_at', 'ended_at') }} end
+            as duration_ms
     from trace_llm_calls
 
 )

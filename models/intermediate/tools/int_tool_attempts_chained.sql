@@ -78,7 +78,7 @@ final as (
         ordered.ended_at,
         case
             when ordered.ended_at >= ordered.started_at
-                then {{ agent_kpis.seconds_between('ordered.started_at', 'ordered.ended_at') }} * 1000.0
+                then {{ agent_kpis.milliseconds_between('ordered.started_at', 'ordered.ended_at') }}
         end as duration_ms,
         ordered.has_clock_skew,
         ordered.sensitive_field_count,

@@ -3,8 +3,11 @@
     stg_telemetry__tool_calls. Retries: where the framework marks a failed attempt as retried
     (alias tool_retry_marker; pydantic-ai records pydantic_ai.tool.retry.attempt on it), the
     next span of the same tool in the same task is the next attempt of the same logical
-    call; any other span starts a call of its own (attempt 1). The call id is the trace and
-    the tool call id (else the span id) of the call's first attempt. The error category comes
+    call; spans of one task and tool that share a tool call id are attempts of that call (a
+    framework that keeps the id across retries); any other span starts a call of its own
+    (attempt 1). The call id is the trace and the tool call id (else the span id) of the
+    call's first attempt. A failed attempt is a timeout or denied when its error category is
+    timeout or policy_deny, else error. The error category comes
     from the seed otel_error_categories by error type (else exception type, last dotted part).
 -#}
 with
@@ -41,13 +44,10 @@ attempts as (
         tasks.task_id,
         assignments.task_span_key,
         coalesce(spans.tool_name, spans.span_name) as called_tool,
-        coalesce(
-            lag(spans.has_retry_marker) over (
-                partition by assignments.task_span_key, coalesce(spans.tool_name, spans.span_name)
-                order by spans.started_at, spans.span_id
-            ),
-            false
-        ) as continues_previous_call
+        -- a tool call id on several spans of the task: one call, retried under the same id
+        count(*) over (
+            partition by assignments.task_span_key, coalesce(spans.tool_name, spans.span_name), spans.tool_call_id
+        ) > 1 and spans.tool_call_id is not null as shares_call_id
 
     from spans
     inner join assignments
@@ -57,17 +57,40 @@ attempts as (
 
 ),
 
+marked as (
+
+    select
+        *,
+        case
+            when shares_call_id then 'id:' || tool_call_id
+            else 'sequence'
+        end as call_group,
+        coalesce(
+            lag(has_retry_marker) over (
+                partition by task_span_key, called_tool, shares_call_id
+                order by started_at, span_id
+            ),
+            false
+        ) and not shares_call_id as continues_previous_call
+
+    from attempts
+
+),
+
 calls as (
 
     select
         *,
-        sum(case when continues_previous_call then 0 else 1 end) over (
-            partition by task_span_key, called_tool
-            order by started_at, span_id
-            rows between unbounded preceding and current row
-        ) as call_number
+        case
+            when shares_call_id then 0
+            else sum(case when continues_previous_call then 0 else 1 end) over (
+                partition by task_span_key, called_tool, shares_call_id
+                order by started_at, span_id
+                rows between unbounded preceding and current row
+            )
+        end as call_number
 
-    from attempts
+    from marked
 
 ),
 
@@ -76,10 +99,10 @@ numbered as (
     select
         *,
         row_number() over (
-            partition by task_span_key, called_tool, call_number order by started_at, span_id
+            partition by task_span_key, called_tool, call_group, call_number order by started_at, span_id
         ) as attempt,
         first_value(coalesce(tool_call_id, span_id)) over (
-            partition by task_span_key, called_tool, call_number order by started_at, span_id
+            partition by task_span_key, called_tool, call_group, call_number order by started_at, span_id
         ) as first_call_id,
         regexp_extract(coalesce(error_type, exception_type, ''), '([A-Za-z0-9_]+)$', 1) as error_name
 
@@ -100,7 +123,12 @@ final as (
         cast(null as {{ api.Column.translate_type('string') }}) as idempotency_key,
         numbered.started_at,
         numbered.ended_at,
-        case when numbered.is_error then 'error' else 'success' end as status,
+        case
+            when not numbered.is_error then 'success'
+            when error_categories.error_category = 'timeout' then 'timeout'
+            when error_categories.error_category = 'policy_deny' then 'denied'
+            else 'error'
+        end as status,
         false as is_unknown_status,
         case
             when numbered.is_error then coalesce(error_categories.error_category, 'unknown')
