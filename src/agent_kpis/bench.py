@@ -28,6 +28,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+TRACE_STEP = "full dbt build, trace route (OTLP + contract)"
+
+
 @dataclass
 class Step:
     name: str
@@ -139,6 +142,14 @@ def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step
         _floor(full_raw, workdir),
     ]
 
+    # the trace route: the same world as OpenTelemetry traces plus what traces cannot carry
+    trace_raw = workdir / "trace" / "raw"
+    t0 = time.perf_counter()
+    generate(GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="otlp"), trace_raw)
+    print(f"  generated the trace route's files in {time.perf_counter() - t0:.1f} s", flush=True)
+    trace_wh = workdir / "trace" / "wh" / "agent_kpis.duckdb"
+    steps.append(_dbt(TRACE_STEP, ["build", "--full-refresh"], trace_raw, trace_wh))
+
     base_raw = workdir / "inc" / "raw"
     _link_files(before, raw, base_raw)
     base_wh = workdir / "inc" / "wh" / "agent_kpis.duckdb"
@@ -170,6 +181,8 @@ def results_table(scale: int, steps: list[Step]) -> str:
     rows = [f"| {scale:,} | {s.name} | {s.seconds:.1f} | {s.peak_mb:,.0f} |" for s in steps]
     ratios = [
         f"| {scale:,} | ratio full build / floor | {full.seconds / floor.seconds:.1f}x | |",
+        f"| {scale:,} | ratio trace route / contract route, full build"
+        f" | {by[TRACE_STEP].seconds / full.seconds:.2f}x | |",
         *(
             f"| {scale:,} | ratio {name.replace('incremental dbt ', '')} / full build | "
             f"{100 * by[name].seconds / full.seconds:.0f}% | |"

@@ -1,3 +1,4 @@
+{{ agent_kpis.otel_per_trace_config() }}
 {#-
     One row per model-call span (role llm) of a task, shaped like stg_telemetry__llm_calls
     plus status, error_type and duration. Tokens are the call's own (the conventions count
@@ -9,19 +10,21 @@ with
 spans as (
 
     select * from {{ ref('int_otel_spans_mapped') }}
-    where span_role = 'llm'
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }} and span_role = 'llm'
 
 ),
 
 assignments as (
 
     select * from {{ ref('int_otel_span_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
 tasks as (
 
     select * from {{ ref('int_otel_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
@@ -50,7 +53,8 @@ final as (
         spans.source_file,
         case when spans.is_error then 'error' else 'success' end as status,
         case when spans.is_error then coalesce(spans.error_type, spans.exception_type, 'error') end as error_type,
-        spans.duration_ms
+        spans.duration_ms,
+        spans.trace_id
 
     from spans
     inner join assignments

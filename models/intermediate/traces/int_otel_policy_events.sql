@@ -1,3 +1,4 @@
+{{ agent_kpis.otel_per_trace_config() }}
 {#-
     One policy event per guardrail span (role guardrail) of a task, shaped like
     stg_telemetry__policy_events: policy_id is the guardrail's name; the decision is deny when
@@ -11,18 +12,21 @@ with
 spans as (
 
     select * from {{ ref('int_otel_spans_mapped') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
 assignments as (
 
     select * from {{ ref('int_otel_span_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
 tasks as (
 
     select * from {{ ref('int_otel_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
@@ -66,7 +70,8 @@ final as (
         false as has_identity_conflict,
         cast(null as {{ api.Column.translate_type('timestamp') }}) as emitted_at,
         loaded_at,
-        source_file
+        source_file,
+        trace_id
 
     from guardrails
 

@@ -1,3 +1,4 @@
+{{ agent_kpis.otel_per_trace_config() }}
 {#-
     The task events traces carry, shaped like stg_telemetry__task_events: `created` at the
     start of each task span, and `completed` or `failed` at its end (int_otel_tasks). Event
@@ -10,6 +11,7 @@ with
 tasks as (
 
     select * from {{ ref('int_otel_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
@@ -58,7 +60,8 @@ final as (
         false as has_identity_conflict,
         cast(null as {{ api.Column.translate_type('timestamp') }}) as emitted_at,
         loaded_at,
-        source_file
+        source_file,
+        trace_id
 
     from events
 

@@ -1,3 +1,4 @@
+{{ agent_kpis.otel_per_trace_config() }}
 {#-
     One row per task found in the traces (task_span_key): the outermost agent span whose
     chain to the trace root has arrived. The task id and the cohort fields are the first
@@ -17,12 +18,14 @@ with
 spans as (
 
     select * from {{ ref('int_otel_spans_mapped') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_span_tasks')) }}
 
 ),
 
 assignments as (
 
     select * from {{ ref('int_otel_span_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_span_tasks')) }}
 
 ),
 

@@ -1,3 +1,4 @@
+{{ agent_kpis.otel_per_trace_config() }}
 {#-
     One row per tool span (role tool) of a task: one attempt, shaped like
     stg_telemetry__tool_calls. Retries: where the framework marks a failed attempt as retried
@@ -15,19 +16,21 @@ with
 spans as (
 
     select * from {{ ref('int_otel_spans_mapped') }}
-    where span_role = 'tool'
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }} and span_role = 'tool'
 
 ),
 
 assignments as (
 
     select * from {{ ref('int_otel_span_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
 tasks as (
 
     select * from {{ ref('int_otel_tasks') }}
+    where {{ agent_kpis.otel_arrived_traces(ref('int_otel_tasks')) }}
 
 ),
 
@@ -144,7 +147,8 @@ final as (
         false as has_identity_conflict,
         cast(null as {{ api.Column.translate_type('timestamp') }}) as emitted_at,
         numbered.loaded_at,
-        numbered.source_file
+        numbered.source_file,
+        numbered.trace_id
 
     from numbered
     left join error_categories

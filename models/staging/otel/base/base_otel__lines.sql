@@ -2,7 +2,8 @@
     One row per landed line of raw OpenTelemetry traces (OTLP/JSON: one
     ExportTraceServiceRequest per line), with reject_reason where the line is not a trace
     export: the landing_error, empty_line, not_json, not_a_json_object, not_a_trace_export.
-    Incremental runs read only new files.
+    The text is kept for rejected lines only (for the quarantine): base_otel__spans reads
+    the files itself. Incremental runs read only new files.
 -#}
 with
 
@@ -32,11 +33,10 @@ checked as (
 
 ),
 
-final as (
+classified as (
 
     select
         source_file,
-        raw_line,
         case
             when landing_error is not null then landing_error
             when raw_line is null or trim(raw_line) = '' then 'empty_line'
@@ -44,9 +44,22 @@ final as (
             when not is_json_object then 'not_a_json_object'
             when coalesce(json_type(raw_line, '$.resourceSpans') <> 'ARRAY', true) then 'not_a_trace_export'
         end as reject_reason,
-        loaded_at
+        loaded_at,
+        raw_line
 
     from checked
+
+),
+
+final as (
+
+    select
+        source_file,
+        case when reject_reason is not null then raw_line end as raw_line,
+        reject_reason,
+        loaded_at
+
+    from classified
 
 )
 

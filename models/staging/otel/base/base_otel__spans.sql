@@ -4,8 +4,8 @@
     trace or span id, a missing or unparseable start or end time, an end before the start, a
     start later than the run's clock plus var('future_timestamp_tolerance_hours').
     Attributes are kept as (key, value text) lists, without content-sized values
-    (otel_attribute_list). Incremental runs unnest only the lines loaded since the newest
-    line this model has unnested.
+    (otel_attribute_list). Reads the landed lines itself (base_otel__lines keeps no text of
+    valid lines); incremental runs read only files it has not read.
 -#}
 {%- set shape = {
     'resourceSpans': [{
@@ -28,14 +28,17 @@ with
 
 lines as (
 
-    select * from {{ ref('base_otel__lines') }}
+    -- the same lines base_otel__lines accepts: readable trace exports
+    select
+        source_file,
+        raw_line,
+        cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as line_loaded_at
+    from {{ source('telemetry', 'otel_traces') }}
     where
-        reject_reason is null
+        landing_error is null
+        and {{ agent_kpis.json_is_object('raw_line') }}
         {%- if is_incremental() %}
-        and loaded_at > (
-            select coalesce(max(line_loaded_at), cast('1900-01-01' as {{ api.Column.translate_type('timestamp') }}))
-            from {{ this }}
-        )
+        and {{ agent_kpis.unread_files_filter(source('telemetry', 'otel_traces'), this) }}
         {%- endif %}
 
 ),
@@ -44,7 +47,7 @@ requests as (
 
     select
         source_file,
-        loaded_at as line_loaded_at,
+        line_loaded_at,
         json_transform(raw_line, {{ agent_kpis.sql_literal(tojson(shape)) }}) as request
 
     from lines
