@@ -20,6 +20,7 @@ TASKS ?= 5000
 DAYS ?= 30
 SEED ?= 42
 SCALE ?= 1000000
+FORMAT ?= jsonl
 
 # the checks run on their own raw root and warehouse, so `make test` never touches the demo
 TEST_RAW_ROOT := $(CURDIR)/data/test/raw
@@ -52,7 +53,7 @@ browser:
 	@chromium --version 2>/dev/null | head -1
 
 generate: install
-	$(BIN)/agent-kpis generate --tasks $(TASKS) --days $(DAYS) --seed $(SEED) --out "$(AGENT_KPIS_RAW_ROOT)"
+	$(BIN)/agent-kpis generate --tasks $(TASKS) --days $(DAYS) --seed $(SEED) --format $(FORMAT) --out "$(AGENT_KPIS_RAW_ROOT)"
 
 # `make demo` regenerates the raw files, so it rebuilds from scratch; an hourly job on an
 # append-only raw root runs `make build INCREMENTAL=1` (new files only)

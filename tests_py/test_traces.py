@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from agent_kpis.privacy import DEMO_PII_SALT
+from agent_kpis.validation import validate_publishing
 
 from conftest import END_DATE, PROJECT_DIR, columns, query, run_dbt
 
@@ -319,6 +320,8 @@ def test_the_demo_world_as_traces_equals_the_contract_route(tmp_path: Path) -> N
     assert len(scorecards[0]) == len(scorecards[1]) > 300
     for a, b in zip(*scorecards, strict=True):
         assert a[:3] == b[:3] and (a[3] == b[3] or abs(a[3] - b[3]) <= 1e-9 * max(1.0, abs(a[3]))), (a, b)
+    report = validate_publishing(tmp_path, tmp_path / "otlp" / "raw", warehouses["otlp"])
+    assert report.success, [f.line() for f in report.failures]
 
 
 def _rows(wh: Path, table: str, drop: set[str]) -> list[tuple[object, ...]]:

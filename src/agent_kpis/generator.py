@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -886,17 +887,17 @@ def generate(cfg: GeneratorConfig, out_dir: Path, clean: bool = True) -> Generat
         for name in (*TABLES, *TRACE_TABLES):
             shutil.rmtree(out_dir / name, ignore_errors=True)
     reports: dict[str, TableReport] = {}
-    con = duckdb.connect()
+    spill = tempfile.TemporaryDirectory(prefix="agent-kpis-generate-")
+    con = duckdb.connect(config={"memory_limit": "4GB", "temp_directory": spill.name})
     con.execute("set TimeZone = 'UTC'")
     try:
         table_cfg = cfg
         if cfg.fmt == "otlp":
             from agent_kpis.otlp import TRACE_FOLDER, split_world, write_lines
 
-            lines, tables = split_world(con, tables)
-            written = write_lines(lines, out_dir, cfg.faults.duplicate, cfg.faults.not_json, rng)
-            files = len(list((out_dir / TRACE_FOLDER).glob("*.jsonl")))
-            reports[TRACE_FOLDER] = TableReport(rows=lines.num_rows, lines=written, files=files)
+            tables = split_world(con, tables)
+            runs, written, files = write_lines(con, out_dir, cfg.faults.duplicate, cfg.faults.not_json, rng)
+            reports[TRACE_FOLDER] = TableReport(rows=runs, lines=written, files=files)
             table_cfg = replace(cfg, fmt="jsonl")
         for name in TABLES:
             clean_rows = tables[name].num_rows
@@ -906,4 +907,5 @@ def generate(cfg: GeneratorConfig, out_dir: Path, clean: bool = True) -> Generat
             reports[name] = TableReport(rows=clean_rows, lines=lines_written, files=files, faults=counts)
     finally:
         con.close()
+        spill.cleanup()
     return GenerationReport(config=cfg, tables=reports)

@@ -169,8 +169,6 @@ select * from root union all select * from chats union all select * from tools
 
 _LINES_SQL = """
 select
-    epoch_us(traced.ended_at) // 86400000000 as day,
-    traced.ended_at,
     traced.task_id,
     to_json({'resourceSpans': [{
         'resource': {'attributes': [{'key': 'service.name', 'value': json_object('stringValue', 'agent-kpis-demo')}]},
@@ -186,19 +184,21 @@ select
     }]})::varchar as line
 from spans
 inner join traced on spans.task_id = traced.task_id
-group by all
-order by day, traced.ended_at, traced.task_id
+where traced.day = ?
+group by traced.task_id, traced.ended_at
+order by traced.ended_at, traced.task_id
 """
 
 
-def split_world(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> tuple[pa.Table, dict[str, pa.Table]]:
-    """The export lines (day, line) of every finished run, and the contract tables left over:
-    without what the traces carry."""
+def split_world(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Builds the traced runs and their spans (temp tables `traced` and `spans`) and returns
+    the contract tables left over: without what the traces carry."""
     for name in ("task_events", "tool_calls", "llm_calls"):
         con.register(name, tables[name])
     con.execute(_SPLIT_SQL)
+    con.execute("alter table traced add column day bigint")
+    con.execute("update traced set day = epoch_us(ended_at) // 86400000000")
     con.execute(_SPANS_SQL)
-    lines = con.sql(_LINES_SQL).to_arrow_table()
     rest = dict(tables)
     rest["task_events"] = con.sql(
         "select * from task_events where event_id not in (select created_event_id from traced)"
@@ -208,29 +208,31 @@ def split_world(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
         rest[name] = con.sql(f"select * from {name} where task_id not in (select task_id from traced)").to_arrow_table()
     for name in ("task_events", "tool_calls", "llm_calls"):
         con.unregister(name)
-    return lines, rest
+    return rest
 
 
-def write_lines(lines: pa.Table, out_dir: Path, duplicate: float, not_json: float, rng: np.random.Generator) -> int:
-    """One file per day of the runs' ends; a share of lines redelivered (at least once) in the
-    next day's file, a share cut in half (not JSON). Returns the lines written."""
+def write_lines(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, duplicate: float, not_json: float, rng: np.random.Generator
+) -> tuple[int, int, int]:
+    """One file per day of the runs' ends, rendered a day at a time (memory stays at one day);
+    a share of lines redelivered (at least once) in the next day's file, a share cut in half
+    (not JSON). Returns (runs, lines written, files)."""
     from agent_kpis.generator import _day_name  # one file naming for every table
 
     folder = out_dir / TRACE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    days = lines["day"].to_numpy()
-    text = lines["line"].to_pylist()
-    n = len(text)
-    bad = rng.random(n) < not_json
-    again = rng.random(n) < duplicate
-    by_day: dict[int, list[str]] = {}
-    for i in range(n):
-        line = text[i][: len(text[i]) // 2] if bad[i] else text[i]
-        by_day.setdefault(int(days[i]), []).append(line)
-        if again[i]:
-            by_day.setdefault(int(days[i]) + 1, []).append(text[i])
-    written = 0
-    for day, day_lines in sorted(by_day.items()):
-        (folder / f"traces-{_day_name(day)}.jsonl").write_text("\n".join(day_lines) + "\n", encoding="utf-8")
-        written += len(day_lines)
-    return written
+    days = [int(r[0]) for r in con.execute("select distinct day from traced order by day").fetchall()]
+    carried: list[str] = []
+    runs = written = files = 0
+    for day in [*days, days[-1] + 1] if days else []:
+        text = [r[1] for r in con.execute(_LINES_SQL, [day]).fetchall()] if day in days else []
+        runs += len(text)
+        bad = rng.random(len(text)) < not_json
+        again = rng.random(len(text)) < duplicate
+        out = carried + [line[: len(line) // 2] if b else line for line, b in zip(text, bad, strict=True)]
+        carried = [line for line, a in zip(text, again, strict=True) if a]
+        if out:
+            (folder / f"traces-{_day_name(day)}.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
+            written += len(out)
+            files += 1
+    return runs, written, files

@@ -239,9 +239,10 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
         ]
         frames = {name: con.execute(f'select * from marts."{name}"').df() for name in marts}
         counts = {
-            "stg_tool_calls": con.execute("select count(*) from staging.stg_telemetry__tool_calls").fetchone()[0],  # type: ignore[index]
+            # both inputs: the contract's rows and those traces carry
+            "stg_tool_calls": con.execute("select count(*) from intermediate.int_tool_calls_unioned").fetchone()[0],  # type: ignore[index]
             "stg_tasks": con.execute(
-                "select count(distinct task_id) from staging.stg_telemetry__task_events"
+                "select count(distinct task_id) from intermediate.int_task_events_unioned"
             ).fetchone()[0],  # type: ignore[index]
         }
         published = _published_strings(con, marts)
