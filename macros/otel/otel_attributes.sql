@@ -45,6 +45,29 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Only the attributes whose key is listed (all of them when keys is empty). -#}
+{% macro otel_attributes_with_keys(attributes, keys) -%}
+    {%- if keys -%}
+        list_filter({{ attributes }}, lambda a: a.key in ({{ agent_kpis.sql_literal_list(keys) }}))
+    {%- else -%}
+        {{ attributes }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The role of a span (seed otel_span_roles: first matching attribute value), or null. -#}
+{% macro otel_span_role(attributes, roles) -%}
+    {%- if roles -%}
+    case
+        {%- for role in roles %}
+        when {{ agent_kpis.otel_attribute(attributes, role.attribute_key) }} = {{ agent_kpis.sql_literal(role.attribute_value) }}
+            then {{ agent_kpis.sql_literal(role.span_role) }}
+        {%- endfor %}
+    end
+    {%- else -%}
+    cast(null as {{ api.Column.translate_type('string') }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The first key that has a value, looked up on each attribute list in turn. -#}
 {% macro otel_first_attribute(attribute_lists, keys) -%}
     {%- set lookups = [] -%}

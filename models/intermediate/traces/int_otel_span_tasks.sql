@@ -44,7 +44,7 @@ ancestry as (
         span_id as ancestor_span_id,
         span_role as ancestor_role,
         parent_span_id as ancestor_parent_span_id,
-        0 as depth
+        0 as ancestor_depth
     from spans
 
     union all
@@ -55,13 +55,13 @@ ancestry as (
         parent.span_id as ancestor_span_id,
         parent.span_role as ancestor_role,
         parent.parent_span_id as ancestor_parent_span_id,
-        ancestry.depth + 1 as depth
+        ancestry.ancestor_depth + 1 as ancestor_depth
     from ancestry
     inner join spans as parent
         on
             ancestry.trace_id = parent.trace_id
             and ancestry.ancestor_parent_span_id = parent.span_id
-    where ancestry.depth < 64
+    where ancestry.ancestor_depth < 64
 
 ),
 
@@ -70,8 +70,8 @@ chains as (
     select
         span_key,
         trace_id,
-        max(depth) as chain_depth,
-        {{ agent_kpis.first_non_null_by("case when ancestor_role = 'agent' then ancestor_span_id end", 'depth desc') }}
+        max(ancestor_depth) as chain_depth,
+        {{ agent_kpis.first_non_null_by("case when ancestor_role = 'agent' then ancestor_span_id end", 'ancestor_depth desc') }}
             as task_span_id,
         -- only the root has no parent: the chain reached it
         count(case when ancestor_parent_span_id is null then 1 end) > 0 as reaches_root

@@ -12,7 +12,7 @@ parsed as (
     select * from {{ ref('base_otel__spans') }}
     where
         reject_reason is null
-        {%- if is_incremental() %}
+    {% if is_incremental() -%}
         and span_key in (
             select arrived.span_key from {{ ref('base_otel__spans') }} as arrived
             where arrived.loaded_at > (

@@ -37,7 +37,7 @@ lines as (
     where
         landing_error is null
         and {{ agent_kpis.json_is_object('raw_line') }}
-        {%- if is_incremental() %}
+    {% if is_incremental() -%}
         and {{ agent_kpis.unread_files_filter(source('telemetry', 'otel_traces'), this) }}
         {%- endif %}
 
@@ -46,9 +46,9 @@ lines as (
 requests as (
 
     select
-        source_file,
-        line_loaded_at,
-        json_transform(raw_line, {{ agent_kpis.sql_literal(tojson(shape)) }}) as request
+        lines.source_file,
+        lines.line_loaded_at,
+        json_transform(lines.raw_line, {{ agent_kpis.sql_literal(tojson(shape)) }}) as request
 
     from lines
 
@@ -57,9 +57,9 @@ requests as (
 resource_spans as (
 
     select
-        source_file,
-        line_loaded_at,
-        unnest(request.resourceSpans) as resource_span
+        requests.source_file,
+        requests.line_loaded_at,
+        unnest(requests.request.resourcespans) as resource_span
 
     from requests
 
@@ -68,10 +68,10 @@ resource_spans as (
 scope_spans as (
 
     select
-        source_file,
-        line_loaded_at,
-        resource_span.resource.attributes as resource_attributes,
-        unnest(resource_span.scopeSpans) as scope_span
+        resource_spans.source_file,
+        resource_spans.line_loaded_at,
+        resource_spans.resource_span.resource.attributes as resource_attributes,
+        unnest(resource_spans.resource_span.scopespans) as scope_span
 
     from resource_spans
 
@@ -80,11 +80,11 @@ scope_spans as (
 spans as (
 
     select
-        source_file,
-        line_loaded_at,
-        resource_attributes,
-        scope_span.scope.name as scope_name,
-        unnest(scope_span.spans) as span
+        scope_spans.source_file,
+        scope_spans.line_loaded_at,
+        scope_spans.resource_attributes,
+        scope_spans.scope_span.scope.name as scope_name,
+        unnest(scope_spans.scope_span.spans) as span
 
     from scope_spans
 
@@ -93,30 +93,38 @@ spans as (
 typed as (
 
     select
-        source_file,
-        line_loaded_at,
+        spans.source_file,
+        spans.line_loaded_at,
         cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as loaded_at,
-        lower(nullif(trim(span.traceId), '')) as trace_id,
-        lower(nullif(trim(span.spanId), '')) as span_id,
-        lower(nullif(trim(span.parentSpanId), '')) as parent_span_id,
-        span.name as span_name,
-        scope_name,
-        case upper(span.kind)
-            when 'SPAN_KIND_INTERNAL' then 1 when 'SPAN_KIND_SERVER' then 2 when 'SPAN_KIND_CLIENT' then 3
-            when 'SPAN_KIND_PRODUCER' then 4 when 'SPAN_KIND_CONSUMER' then 5
-            else {{ agent_kpis.parse_integer('span.kind') }}
+        lower(nullif(trim(spans.span.traceid), '')) as trace_id,
+        lower(nullif(trim(spans.span.spanid), '')) as span_id,
+        lower(nullif(trim(spans.span.parentspanid), '')) as parent_span_id,
+        spans.span.name as span_name,
+        spans.scope_name,
+        case upper(spans.span.kind)
+            when 'SPAN_KIND_INTERNAL' then 1
+            when 'SPAN_KIND_SERVER' then 2
+            when 'SPAN_KIND_CLIENT' then 3
+            when 'SPAN_KIND_PRODUCER' then 4
+            when 'SPAN_KIND_CONSUMER' then 5
+            else {{ agent_kpis.parse_integer('spans.span.kind') }}
         end as span_kind_code,
-        {{ agent_kpis.parse_integer('span.startTimeUnixNano') }} as start_unix_nano,
-        {{ agent_kpis.parse_integer('span.endTimeUnixNano') }} as end_unix_nano,
-        coalesce(case upper(span.status.code)
-            when 'STATUS_CODE_UNSET' then 0 when 'STATUS_CODE_OK' then 1 when 'STATUS_CODE_ERROR' then 2
-            else {{ agent_kpis.parse_integer('span.status.code') }}
-        end, 0) as status_code,
-        nullif(trim(span.status.message), '') as status_message,
-        {{ agent_kpis.otel_attribute_list('span.attributes') }} as attributes,
-        {{ agent_kpis.otel_attribute_list('resource_attributes') }} as resource_attributes,
+        {{ agent_kpis.parse_integer('spans.span.starttimeunixnano') }} as start_unix_nano,
+        {{ agent_kpis.parse_integer('spans.span.endtimeunixnano') }} as end_unix_nano,
+        coalesce(
+            case upper(spans.span.status.code)
+                when 'STATUS_CODE_UNSET' then 0
+                when 'STATUS_CODE_OK' then 1
+                when 'STATUS_CODE_ERROR' then 2
+                else {{ agent_kpis.parse_integer('spans.span.status.code') }}
+            end,
+            0
+        ) as status_code,
+        nullif(trim(spans.span.status.message), '') as status_message,
+        {{ agent_kpis.otel_attribute_list('spans.span.attributes') }} as attributes,
+        {{ agent_kpis.otel_attribute_list('spans.resource_attributes') }} as resource_attributes,
         {{ agent_kpis.otel_attribute(
-            agent_kpis.otel_attribute_list("list_filter(span.events, lambda e: e.name = 'exception')[1].attributes"),
+            agent_kpis.otel_attribute_list("list_filter(spans.span.events, lambda e: e.name = 'exception')[1].attributes"),
             'exception.type'
         ) }} as exception_type
 
