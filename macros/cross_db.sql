@@ -48,7 +48,7 @@
     (array_agg({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null))[1]
 {%- endmacro %}
 
-{#- Continuous percentile with linear interpolation (KPIS.md section 2), as an aggregate. -#}
+{#- Continuous percentile with linear interpolation (docs/kpis.md section 2), as an aggregate. -#}
 {% macro percentile_cont(expr, fraction) -%}
     {{ return(adapter.dispatch('percentile_cont', 'agent_kpis')(expr, fraction)) }}
 {%- endmacro %}
@@ -61,7 +61,7 @@
     percentile({{ expr }}, {{ fraction }})
 {%- endmacro %}
 
-{#- Rate with NULL for a zero denominator (KPIS.md section 2), never 0 and never an error. -#}
+{#- Rate with NULL for a zero denominator (docs/kpis.md section 2), never 0 and never an error. -#}
 {% macro safe_divide(numerator, denominator) -%}
     (cast({{ numerator }} as {{ api.Column.translate_type('double') }}) / nullif({{ denominator }}, 0))
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#-
-    The KPI formulas of KPIS.md sections 3-5, written once. Each entry:
+    The KPI formulas of docs/kpis.md sections 3-5, written once. Each entry:
       kpi       the public kpi_name
       kind      ratio (value = numerator / denominator, NULL when the denominator is 0),
                 count (value = numerator, no denominator), or
@@ -103,19 +103,6 @@
         {'kpi': 'model_latency_p50_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.5)},
         {'kpi': 'model_latency_p95_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.95)},
     ]) }}
-{%- endmacro %}
-
-{#- The headline KPIs of KPIS.md section 6 (release attribution and movements). -#}
-{% macro headline_kpis() -%}
-    {{ return(['task_success_rate', 'escalation_rate', 'cost_per_successful_task_usd',
-               'tool_call_success_rate', 'policy_violation_rate', 'csat_pct_satisfied',
-               'ttr_p50_minutes']) }}
-{%- endmacro %}
-
-{#- The headline KPIs that are proportions: they get the two-proportion z-test. -#}
-{% macro headline_proportions() -%}
-    {{ return(['task_success_rate', 'escalation_rate', 'tool_call_success_rate',
-               'policy_violation_rate', 'csat_pct_satisfied']) }}
 {%- endmacro %}
 
 {#- Aggregate columns <kpi>__numerator, <kpi>__denominator, <kpi>__value for a definition list. -#}

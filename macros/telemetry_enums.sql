@@ -1,4 +1,4 @@
-{#- Enum values of the raw contract (RAW_TELEMETRY.md). -#}
+{#- Enum values of the raw contract (docs/contract.md). -#}
 {% macro telemetry_enum(field) -%}
     {%- set enums = {
         'event_type': ['created', 'started', 'escalated', 'handed_off', 'resumed',

@@ -132,7 +132,7 @@ def test_sqlfluff_rules_reject_a_badly_formatted_model(tmp_path: Path, sql: str,
 
 
 def test_every_published_kpi_is_defined_in_the_docs_site() -> None:
-    """The docs block behind kpi_name (copied from KPIS.md) defines every KPI the marts publish."""
+    """The docs block behind kpi_name (copied from docs/kpis.md) defines every KPI the marts publish."""
     import yaml
 
     models = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "kpis" / "_kpis__models.yml").read_text())["models"]

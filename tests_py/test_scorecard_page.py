@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from agent_kpis.kpi_catalog import fmt_value
 from agent_kpis.publish import publish
 from agent_kpis.report import HEATMAP_KPIS, TREND_KPIS, write_report
-from agent_kpis.scorecard import fmt_value, latest_complete_week
+from agent_kpis.scorecard import latest_complete_week
 
 from conftest import PROJECT_DIR, query
 

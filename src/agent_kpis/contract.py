@@ -1,4 +1,4 @@
-"""The raw telemetry contract (../shared/contract/RAW_TELEMETRY.md) as data.
+"""The raw telemetry contract (docs/contract.md) as data.
 
 The generator writes exactly these fields; the tests check generated files against them.
 """

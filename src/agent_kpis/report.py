@@ -17,24 +17,12 @@ from typing import Any
 
 import duckdb
 
-from agent_kpis.scorecard import HEADLINE, fmt_delta, fmt_value, latest_complete_week
+from agent_kpis.kpi_catalog import fmt_delta, fmt_value, headline, label, status_display, summary
+from agent_kpis.scorecard import latest_complete_week
 
-TREND_KPIS = (
-    "task_success_rate",
-    "escalation_rate",
-    "cost_per_successful_task_usd",
-    "tool_call_success_rate",
-    "policy_violation_rate",
-    "csat_pct_satisfied",
-)
-HEATMAP_KPIS = (
-    "task_success_rate",
-    "escalation_rate",
-    "containment_rate",
-    "cost_per_successful_task_usd",
-    "tool_call_success_rate",
-    "csat_pct_satisfied",
-)
+# the catalog's headline KPIs (seeds/kpi_targets.csv, is_headline) get a trend and a heatmap column
+TREND_KPIS = headline()
+HEATMAP_KPIS = headline()
 COHORT_DIMENSIONS = ("agent_id", "agent_version", "task_type", "channel", "region", "product_line", "customer_tier")
 
 
@@ -59,17 +47,20 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             [week],
         )
     }
-    headline = []
-    for kpi in HEADLINE:
+    cards = []
+    for kpi in summary():
         r = by_kpi.get(kpi, {"value": None, "target": None, "status": "no_data", "delta": None})
-        headline.append({
-            "kpi": kpi, "value": r["value"], "status": r["status"], "display": fmt_value(kpi, r["value"]),
-            "target_display": fmt_value(kpi, r["target"]), "delta_display": fmt_delta(kpi, r["delta"]),
+        cards.append({
+            "kpi": kpi, "label": label(kpi), "value": r["value"], "status": r["status"],
+            "status_display": status_display(r["status"], r["target"]), "display": fmt_value(kpi, r["value"]),
+            "target_display": "no target" if r["target"] is None else fmt_value(kpi, r["target"]),
+            "delta_display": fmt_delta(kpi, r["delta"]),
         })  # fmt: skip
     daily = _rows(
         con,
         "select kpi_name, period_start, value, target from marts.kpi_scorecard"
-        f" where period_grain = 'day' and kpi_name in {TREND_KPIS!r} order by period_start",
+        " where period_grain = 'day' and kpi_name in (select unnest(?)) order by period_start",
+        [list(TREND_KPIS)],
     )
     first_day = min((r["period_start"] for r in daily), default=week)
     last_day = max((r["period_start"] for r in daily), default=week)
@@ -92,9 +83,9 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     for r in _rows(
         con,
         "select cohort_dimension, cohort_value, kpi_name, value, status from marts.kpi_by_cohort"
-        f" where period_grain = 'week' and period_start = ? and kpi_name in {HEATMAP_KPIS!r}"
+        " where period_grain = 'week' and period_start = ? and kpi_name in (select unnest(?))"
         " order by cohort_dimension, cohort_value",
-        [week],
+        [week, list(HEATMAP_KPIS)],
     ):
         row = cells.setdefault(r["cohort_dimension"], {}).setdefault(r["cohort_value"], {})
         row[r["kpi_name"]] = {"display": fmt_value(r["kpi_name"], r["value"]), "status": r["status"]}
@@ -129,7 +120,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "first_day": first_day.isoformat(),
         "last_day": last_day.isoformat(),
         "snapshot": snapshot[0] if snapshot else {"run_id": "-", "published_at": "-"},
-        "headline": headline,
+        "headline": cards,
         "trends": trends,
         "releases": releases,
         "cohorts": {dim: [{"cohort": c, "cells": v} for c, v in cells[dim].items()] for dim in COHORT_DIMENSIONS},
@@ -272,13 +263,13 @@ def render(data: dict[str, Any]) -> str:
     cards = "".join(
         f'<div class="kpi {_e(h["status"])}" data-kpi="{_e(h["kpi"])}" data-status="{_e(h["status"])}"'
         f' data-value="{"" if h["value"] is None else repr(float(h["value"]))}">'
-        f'<div class="name">{_e(h["kpi"])}</div><div class="value">{_e(h["display"])}</div>'
-        f'<div class="meta">target {_e(h["target_display"])} · {_e(h["status"])}'
+        f'<div class="name">{_e(h["label"])}</div><div class="value">{_e(h["display"])}</div>'
+        f'<div class="meta">target {_e(h["target_display"])} · {_e(h["status_display"])}'
         f" · Δ {_e(h['delta_display'])}</div></div>"
         for h in data["headline"]
     )
     trends = "".join(
-        f"<figure><figcaption>{_e(kpi)}</figcaption>{_trend_svg(kpi, t, data['releases'], first, last)}</figure>"
+        f"<figure><figcaption>{_e(label(kpi))}</figcaption>{_trend_svg(kpi, t, data['releases'], first, last)}</figure>"
         for kpi, t in data["trends"].items()
     )
     options = "".join(f'<option value="{_e(d)}">{_e(d)}</option>' for d in data["cohorts"])
@@ -319,8 +310,8 @@ def render(data: dict[str, Any]) -> str:
         [
             [
                 _e(m["domain"]),
-                _e(fmt_value("coverage_rate", m["coverage_value"])),
-                _e(fmt_value("coverage_rate", m["coverage_threshold"])),
+                _e(fmt_value("coverage", m["coverage_value"], unit="share")),
+                _e(fmt_value("coverage", m["coverage_threshold"], unit="share")),
                 _e(m["maturity_level"]),
                 _e(m["coverage_definition"]),
             ]

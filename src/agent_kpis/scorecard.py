@@ -7,22 +7,7 @@ from typing import Any
 
 import duckdb
 
-HEADLINE = (
-    "terminal_tasks",
-    "task_success_rate",
-    "escalation_rate",
-    "containment_rate",
-    "ttr_p50_minutes",
-    "sla_attainment_rate",
-    "cost_per_successful_task_usd",
-    "human_minutes_per_task",
-    "tool_call_success_rate",
-    "policy_violation_rate",
-    "csat_pct_satisfied",
-    "nps",
-    "business_value_usd",
-)
-_PERCENT = ("_rate", "csat_pct_satisfied")
+from agent_kpis.kpi_catalog import fmt_delta, fmt_value, status_display, summary
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str, schema: str = "marts") -> bool:
@@ -38,26 +23,6 @@ def current_alerts(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
         "select alert_date, kpi_name, coalesce(agent_id, 'all agents') as scope, kpi_value, stop_the_line"
         " from marts.kpi_alerts where is_current order by kpi_name, scope"
     ).fetchall()
-
-
-def fmt_value(kpi: str, value: float | None) -> str:
-    if value is None:
-        return "-"
-    if kpi.endswith(_PERCENT):
-        return f"{100 * value:.1f}%"
-    if kpi.endswith("_usd"):
-        return f"${value:,.2f}"
-    if kpi in ("terminal_tasks",):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
-
-
-def fmt_delta(kpi: str, delta: float | None) -> str:
-    if delta is None:
-        return "-"
-    if kpi.endswith(_PERCENT):
-        return f"{100 * delta:+.1f} pp"
-    return f"{delta:+,.2f}"
 
 
 def latest_complete_week(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -90,12 +55,12 @@ def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
     }
     print(f"\nExecutive scorecard: week of {week.isoformat()} (ISO week, UTC; delta vs the week before)")
     print(f"  {'KPI':<30} {'value':>10} {'target':>10} {'status':<14} {'delta':>10}")
-    for kpi in HEADLINE:
+    for kpi in summary():
         value, target, status, delta = rows.get(kpi, (None, None, "no_data", None))
         flag = "!!" if status == "stop_the_line" else "  "
         print(
             f"{flag}{kpi:<30} {fmt_value(kpi, value):>10} {fmt_value(kpi, target):>10}"
-            f" {status:<14} {fmt_delta(kpi, delta):>10}"
+            f" {status_display(status, target):<14} {fmt_delta(kpi, delta):>10}"
         )
     if table_exists(con, "kpi_alerts"):
         alerts = current_alerts(con)

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from agent_kpis import kpi_catalog
 from agent_kpis.contract import TABLES, TRACE_TABLES
 from agent_kpis.landing.duckdb_plugin import register_functions
 from agent_kpis.landing.plan import landing_plan
@@ -51,50 +52,6 @@ RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "evaluations": {"score": (0, 1)},
     "human_interventions": {"minutes": (0, None)},
 }
-RATE_KPIS = (
-    "task_success_rate",
-    "escalation_rate",
-    "containment_rate",
-    "sla_attainment_rate",
-    "rework_rate",
-    "eval_pass_rate",
-    "eval_coverage_rate",
-    "csat_pct_satisfied",
-    "feedback_response_rate",
-    "opt_out_rate",
-    "repeat_use_rate",
-    "tool_attempt_success_rate",
-    "tool_call_success_rate",
-    "tool_retry_rate",
-    "tool_validation_failure_rate",
-    "tool_dependency_error_rate",
-    "tool_policy_deny_rate",
-    "missing_idempotency_key_rate",
-    "policy_violation_rate",
-    "sensitive_access_rate",
-    "model_call_error_rate",
-    "cache_hit_share",
-)
-ALL_KPIS = (
-    *RATE_KPIS,
-    "terminal_tasks",
-    "ttr_p50_minutes",
-    "ttr_p90_minutes",
-    "human_minutes_per_task",
-    "cost_per_successful_task_usd",
-    "csat_avg",
-    "nps",
-    "business_value_usd",
-    "duplicate_side_effects",
-    "tool_latency_p50_ms",
-    "tool_latency_p95_ms",
-    "policy_denials_per_100_tasks",
-    "near_misses",
-    "approval_gated_actions",
-    "tokens_per_successful_task",
-    "model_latency_p50_ms",
-    "model_latency_p95_ms",
-)
 
 
 @dataclass
@@ -259,7 +216,7 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
     for mart in ("kpi_scorecard", "kpi_by_cohort"):
         if mart in frames:
             df = frames[mart]
-            frames[f"{mart}__rates"] = df[df["kpi_name"].isin(RATE_KPIS)].reset_index(drop=True)
+            frames[f"{mart}__rates"] = df[df["kpi_name"].isin(kpi_catalog.shares())].reset_index(drop=True)
     if "kpi_scorecard" in frames:
         sc = frames["kpi_scorecard"]
         frames["kpi_scorecard"] = sc.assign(kpi_grain=sc["kpi_name"] + "|" + sc["period_grain"])
@@ -303,7 +260,10 @@ def _landing_expectations(table: str) -> list[Any]:
 
 def _publishing_expectations(frames: dict[str, pd.DataFrame]) -> dict[str, list[Any]]:
     counts = frames["_counts"].iloc[0]
-    grid = sorted({f"{k}|{g}" for k in ALL_KPIS for g in ("day", "week", "month", "all")} | {"backlog_open_tasks|day"})
+    grid = sorted(
+        {f"{k}|{g}" for k in kpi_catalog.gridded() for g in ("day", "week", "month", "all")}
+        | {f"{k}|day" for k in kpi_catalog.DAILY_ONLY}
+    )
     suites: dict[str, list[Any]] = {
         "kpi_scorecard": [
             gxe.ExpectColumnDistinctValuesToContainSet(column="kpi_grain", value_set=grid),

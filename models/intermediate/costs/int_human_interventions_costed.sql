@@ -21,7 +21,7 @@ final as (
         interventions.actor_role,
         interventions.started_at,
         interventions.minutes as reported_minutes,
-        -- negative minutes are kept in staging, flagged, and not counted (KPIS.md section 3)
+        -- negative minutes are kept in staging, flagged, and not counted (docs/kpis.md section 3)
         case when interventions.minutes > 0 then interventions.minutes else 0 end as counted_minutes,
         interventions.is_negative_minutes,
         rates.actor_role is null as is_unknown_role,

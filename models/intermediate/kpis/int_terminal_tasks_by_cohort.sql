@@ -10,7 +10,7 @@ tasks as (
 
 terminal_tasks as (
 
-    -- task KPIs count terminal tasks on the UTC date of resolved_at (KPIS.md section 2)
+    -- task KPIs count terminal tasks on the UTC date of resolved_at (docs/kpis.md section 2)
     select
         *,
         {{ agent_kpis.period_columns('resolved_date') }}

@@ -53,7 +53,7 @@ final as (
 
     select
         *,
-        -- KPIS.md section 1: the first rule that applies
+        -- docs/kpis.md section 1: the first rule that applies
         case
             when not is_terminal then 'open'
             when terminal_event_type in ('abandoned', 'failed') then terminal_event_type

@@ -14,7 +14,7 @@ tasks as (
 
 terminal_outcomes as (
 
-    -- value counts toward its task, on the task's resolved date (KPIS.md section 2)
+    -- value counts toward its task, on the task's resolved date (docs/kpis.md section 2)
     select
         coalesce(business_outcomes.outcome_type, '(missing)') as outcome_type,
         business_outcomes.value_usd,

@@ -1,10 +1,14 @@
-{%- set proportions = agent_kpis.headline_proportions() -%}
-
 with
 
 assessed as (
 
     select * from {{ ref('int_kpi_values_assessed') }}
+
+),
+
+catalog as (
+
+    select * from {{ ref('kpi_targets') }}
 
 ),
 
@@ -16,25 +20,25 @@ releases as (
 
 daily_headline as (
 
+    -- the catalog's headline KPIs (is_headline); shares get the z-test
     select
-        *,
+        assessed.*,
         case
-            when kpi_name in ('{{ proportions | join("', '") }}')
+            when catalog.unit = 'share'
                 then {{ agent_kpis.two_proportion_p_value(
-                    'previous_numerator', 'previous_denominator', 'numerator', 'denominator') }}
+                    'assessed.previous_numerator', 'assessed.previous_denominator',
+                    'assessed.numerator', 'assessed.denominator') }}
         end as p_value
     from assessed
+    inner join catalog
+        on assessed.kpi_name = catalog.kpi_name
     where
-        period_grain = 'day'
-        and cohort_dimension = 'overall'
-        and kpi_name in (
-            {%- for kpi in agent_kpis.headline_kpis() %}
-            '{{ kpi }}'{% if not loop.last %},{% endif %}
-            {%- endfor %}
-        )
-        and previous_value is not null
-        and volume >= {{ var('alert_min_terminal_tasks') }}
-        and previous_volume >= {{ var('alert_min_terminal_tasks') }}
+        catalog.is_headline
+        and assessed.period_grain = 'day'
+        and assessed.cohort_dimension = 'overall'
+        and assessed.previous_value is not null
+        and assessed.volume >= {{ var('alert_min_terminal_tasks') }}
+        and assessed.previous_volume >= {{ var('alert_min_terminal_tasks') }}
 
 ),
 

@@ -1,11 +1,14 @@
-{%- set headline = agent_kpis.headline_kpis() -%}
-{%- set task_defs = agent_kpis.task_kpi_definitions() | selectattr('kpi', 'in', headline) | list -%}
-{%- set tool_defs = agent_kpis.tool_kpi_definitions() | selectattr('kpi', 'in', headline) | list -%}
-{%- set proportions = agent_kpis.headline_proportions() -%}
+{#- the headline KPIs are the catalog's (kpi_targets.is_headline); shares get the z-test -#}
 {%- set window_days = var('release_window_days') -%}
 {%- set keys = ['release_id', 'window_side'] -%}
 
 with
+
+catalog as (
+
+    select * from {{ ref('kpi_targets') }}
+
+),
 
 releases as (
 
@@ -62,7 +65,7 @@ task_measures as (
     select
         {{ keys | join(', ') }},
         count(*) as volume,
-        {{ agent_kpis.kpi_aggregates(task_defs) }}
+        {{ agent_kpis.kpi_aggregates(agent_kpis.task_kpi_definitions()) }}
     from release_tasks
     group by {{ keys | join(', ') }}
 
@@ -73,7 +76,7 @@ tool_measures as (
     select
         {{ keys | join(', ') }},
         count(*) as volume,
-        {{ agent_kpis.kpi_aggregates(tool_defs) }}
+        {{ agent_kpis.kpi_aggregates(agent_kpis.tool_kpi_definitions()) }}
     from release_attempts
     group by {{ keys | join(', ') }}
 
@@ -81,18 +84,19 @@ tool_measures as (
 
 sides as (
 
-    {{ agent_kpis.kpi_unpivot('task_measures', task_defs, keys, 'volume') }}
+    {{ agent_kpis.kpi_unpivot('task_measures', agent_kpis.task_kpi_definitions(), keys, 'volume') }}
     union all
-    {{ agent_kpis.kpi_unpivot('tool_measures', tool_defs, keys, 'volume') }}
+    {{ agent_kpis.kpi_unpivot('tool_measures', agent_kpis.tool_kpi_definitions(), keys, 'volume') }}
 
 ),
 
 headline_kpis as (
 
-    {%- for kpi in headline %}
-    select '{{ kpi }}' as kpi_name
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    select
+        catalog.kpi_name,
+        catalog.unit = 'share' as is_proportion
+    from catalog
+    where catalog.is_headline
 
 ),
 
@@ -100,7 +104,8 @@ release_kpis as (
 
     select
         releases.release_id,
-        headline_kpis.kpi_name
+        headline_kpis.kpi_name,
+        headline_kpis.is_proportion
     from releases
     cross join headline_kpis
 
@@ -111,6 +116,7 @@ compared as (
     select
         release_kpis.release_id,
         release_kpis.kpi_name,
+        release_kpis.is_proportion,
         before_window.kpi_value as before_value,
         after_window.kpi_value as after_value,
         before_window.numerator as before_numerator,
@@ -138,7 +144,7 @@ tested as (
     select
         *,
         case
-            when kpi_name in ('{{ proportions | join("', '") }}')
+            when is_proportion
                 then {{ agent_kpis.two_proportion_p_value(
                     'before_numerator', 'before_denominator', 'after_numerator', 'after_denominator') }}
         end as p_value
