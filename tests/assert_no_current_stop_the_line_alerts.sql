@@ -3,7 +3,7 @@
     operator sets: var('stop_the_line_severity'), from AGENT_KPIS_STOP_THE_LINE_SEVERITY,
     'warn' by default; set 'error' in production to stop the line.
 -#}
-{{ config(severity=var('stop_the_line_severity')) }}
+{{ config(severity=var('stop_the_line_severity'), tags=['stop_the_line']) }}
 
 select *
 from {{ ref('kpi_alerts') }}

@@ -23,10 +23,18 @@ PACKAGE = "agent_kpis"
 
 
 def _pk_columns(manifest: dict[str, Any]) -> dict[str, bool]:
-    """model unique_id -> has a primary-key test (unique + not_null on a column, or a unique combination)."""
+    """model unique_id -> has a primary-key test (unique + not_null on a column, or a unique combination).
+
+    An enforced not_null constraint of a model contract counts as the not_null half: the
+    warehouse refuses the null, so a not_null data test on that column could never fail.
+    """
     per_column: dict[tuple[str, str], set[str]] = defaultdict(set)
     combo: set[str] = set()
     for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node.get("config", {}).get("contract", {}).get("enforced"):
+            for column in node.get("columns", {}).values():
+                if any(c.get("type") == "not_null" for c in column.get("constraints", [])):
+                    per_column[(node["unique_id"], column["name"])].add("not_null")
         if node["resource_type"] != "test" or not node.get("test_metadata"):
             continue
         name = node["test_metadata"]["name"]

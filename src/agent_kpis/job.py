@@ -165,8 +165,17 @@ def _build(run: _Run) -> None:
     }
     run.warehouse.parent.mkdir(parents=True, exist_ok=True)
     Path(env.get(settings.TEMP_DIR_ENV, settings.temp_dir())).mkdir(parents=True, exist_ok=True)
-    cmd = [str(Path(sys.executable).with_name("dbt")), "build", "--target-path", str(target),
-           "--log-path", str(run.run_dir / "logs")]  # fmt: skip
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    cmd = [
+        dbt,
+        "build",
+        "--selector",
+        "hourly_job",
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(run.run_dir / "logs"),
+    ]
     if run.full_refresh:
         cmd.append("--full-refresh")
     if run.dbt_vars:
