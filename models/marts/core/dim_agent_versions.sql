@@ -9,7 +9,7 @@ tasks as (
 final as (
 
     select
-        {{ dbt.concat(['agent_id', "'@'", 'agent_version']) }} as agent_version_key,
+        {{ agent_kpis.surrogate_key(['agent_id', 'agent_version'], separator='@') }} as agent_version_key,
         agent_id,
         agent_version,
         min(created_at) as first_task_created_at,

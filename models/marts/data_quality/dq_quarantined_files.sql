@@ -9,7 +9,7 @@ landed_files as (
 final as (
 
     select
-        {{ dbt.hash('source_file') }} as quarantined_file_id,
+        {{ agent_kpis.surrogate_key(['source_file'], hashed=true) }} as quarantined_file_id,
         raw_table,
         {{ agent_kpis.mask_personal_text('source_file') }} as source_file,
         reject_reason,

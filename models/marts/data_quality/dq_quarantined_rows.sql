@@ -77,10 +77,9 @@ numbered as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat([
-            'raw_table', "'|'", 'source_file', "'|'",
-            "coalesce(raw_line, '')", "'|'", dbt.cast('copy_number', api.Column.translate_type('string'))
-        ])) }} as quarantined_row_id,
+        {{ agent_kpis.surrogate_key(
+            ['raw_table', 'source_file', "coalesce(raw_line, '')", 'copy_number'], hashed=true
+        ) }} as quarantined_row_id,
         raw_table,
         {{ dbt.split_part('reject_reason', "':'", 1) }} as reject_reason,
         reject_reason as reject_detail,

@@ -41,10 +41,9 @@ alerts as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat([
-            'kpi_name', "'|'", 'alert_scope', "'|'", "coalesce(agent_id, '')", "'|'",
-            dbt.cast('alert_date', api.Column.translate_type('string'))
-        ])) }} as alert_id,
+        {{ agent_kpis.surrogate_key(
+            ['kpi_name', 'alert_scope', "coalesce(agent_id, '')", 'alert_date'], hashed=true
+        ) }} as alert_id,
         alert_date,
         kpi_name,
         alert_scope,

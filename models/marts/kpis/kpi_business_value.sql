@@ -50,8 +50,8 @@ aggregated as (
 final as (
 
     select
-        {{ dbt.concat([
-            'outcome_type', "'|'", 'period_grain', "'|'",
+        {{ agent_kpis.surrogate_key([
+            'outcome_type', 'period_grain',
             "coalesce(" ~ dbt.cast('period_start', api.Column.translate_type('string')) ~ ", 'all')"
         ]) }} as business_value_id,
         {{ dbt.concat(['outcome_type', "'_usd'"]) }} as kpi_name,

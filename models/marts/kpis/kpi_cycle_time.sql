@@ -68,8 +68,7 @@ periods as (
 final as (
 
     select
-        {{ dbt.concat(['periods.period_grain', "'|'", dbt.cast('periods.period_start', api.Column.translate_type('string'))]) }}
-            as cycle_time_id,
+        {{ agent_kpis.surrogate_key(['periods.period_grain', 'periods.period_start']) }} as cycle_time_id,
         periods.period_grain,
         periods.period_start,
         periods.ttr_p50_minutes,

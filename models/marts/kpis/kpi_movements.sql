@@ -83,8 +83,7 @@ attribution_lists as (
 final as (
 
     select
-        {{ dbt.concat(['moves.kpi_name', "'|'", dbt.cast('moves.period_start', api.Column.translate_type('string'))]) }}
-            as movement_id,
+        {{ agent_kpis.surrogate_key(['moves.kpi_name', 'moves.period_start']) }} as movement_id,
         moves.kpi_name,
         moves.period_start as movement_date,
         moves.previous_value,

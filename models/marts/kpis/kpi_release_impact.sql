@@ -155,7 +155,7 @@ tested as (
 final as (
 
     select
-        {{ dbt.concat(['tested.release_id', "'|'", 'tested.kpi_name']) }} as release_impact_id,
+        {{ agent_kpis.surrogate_key(['tested.release_id', 'tested.kpi_name']) }} as release_impact_id,
         tested.release_id,
         tested.kpi_name,
         releases.agent_id,
