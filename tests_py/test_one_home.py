@@ -9,13 +9,14 @@ file that points outside the repository.
 
 from __future__ import annotations
 
+import csv
 import re
 import subprocess
 from pathlib import Path
 
 import yaml
 
-from agent_kpis import contract, kpi_catalog
+from agent_kpis import catalog, contract, kpi_catalog
 
 from conftest import PROJECT_DIR, query
 
@@ -114,3 +115,32 @@ def test_the_repository_stands_on_its_own() -> None:
         if outside.search(path.read_text(errors="replace")):
             offenders.append(name)
     assert not offenders, f"files that point outside the repository: {offenders}"
+
+
+def _seed(name: str) -> list[dict[str, str]]:
+    with (PROJECT_DIR / "seeds" / f"{name}.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_demo_world_matches_the_seeds() -> None:
+    """The generator's world (agent_kpis.catalog) and the seeds describe the same agents: a
+    task type, check, price or role changed in one place only fails here."""
+    sla = {r["task_type"]: int(r["sla_minutes"]) for r in _seed("task_definitions")}
+    assert {t.name: t.sla_minutes for t in catalog.TASK_TYPES} == sla
+    assert not set(catalog.UNDEFINED_TASK_TYPES) & set(sla)
+    checks = {(r["task_type"], r["check_name"]) for r in _seed("task_required_checks")}
+    assert {(t.name, check) for t in catalog.TASK_TYPES for check, _ in t.checks} == checks
+    prices = {
+        (r["model"], r["valid_from"]): (
+            float(r["input_usd_per_1m_tokens"]),
+            float(r["cached_input_usd_per_1m_tokens"]),
+            float(r["output_usd_per_1m_tokens"]),
+        )
+        for r in _seed("model_prices")
+    }
+    demo_prices = {(m, p[0]): tuple(p[1:]) for m, rows in catalog.MODEL_PRICES.items() for p in rows}
+    assert demo_prices == prices
+    assert catalog.UNPRICED_MODEL not in {m for m, _ in prices}
+    rates = {r["actor_role"]: float(r["usd_per_hour"]) for r in _seed("human_cost_rates")}
+    assert rates == catalog.HUMAN_ROLES
+    assert catalog.UNKNOWN_ROLE not in rates

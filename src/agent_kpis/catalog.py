@@ -1,6 +1,6 @@
 """The demo world: agents, task types, tools, models, roles and releases.
 
-The dbt seeds in ``seeds/`` describe the same world; ``tests_py/test_catalog.py`` keeps
+The dbt seeds in ``seeds/`` describe the same world; ``tests_py/test_one_home.py`` keeps
 them in step. Release effects are what the generator plants so that release attribution
 has something true to find.
 """

@@ -1,4 +1,10 @@
-"""`agent-kpis`: the project's command line (generate, bench-generate, summary)."""
+"""`agent-kpis`: the project's command line.
+
+generate (demo telemetry), bench-generate (generator speed), validate (Great Expectations
+gates), conventions (the dbt conventions gate), bench (build benchmarks), run (the scheduled
+job), publish (snapshot for BI tools), report (the scorecard page), summary (the terminal
+summary). Expected failures print one line and exit non-zero; no tracebacks.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from agent_kpis.generator import FORMATS, FaultRates, GeneratorConfig, generate
 from agent_kpis.settings import DEMO_ENV, PROJECT_DIR, publish_dir, raw_root, warehouse_path
@@ -28,11 +36,13 @@ def _config_from_args(args: argparse.Namespace) -> GeneratorConfig:
 
 
 def _add_generator_args(p: argparse.ArgumentParser, tasks: int) -> None:
-    p.add_argument("--tasks", type=int, default=tasks)
-    p.add_argument("--days", type=int, default=30)
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--tasks", type=int, default=tasks, help=f"tasks to generate (default {tasks:,})")
+    p.add_argument("--days", type=int, default=30, help="days the tasks are spread over (default 30)")
+    p.add_argument("--seed", type=int, default=42, help="random seed: the same seed writes the same files (default 42)")
     p.add_argument("--end-date", help="last day (exclusive) of the window, YYYY-MM-DD; default today (UTC)")
-    p.add_argument("--format", choices=FORMATS, default="jsonl")
+    p.add_argument(
+        "--format", choices=FORMATS, default="jsonl", help="jsonl, gzipped jsonl, parquet, or otlp (runs as traces)"
+    )
     p.add_argument("--no-faults", action="store_true", help="write clean telemetry (every fault rate 0)")
     defaults = FaultRates()
     for name in FaultRates.__dataclass_fields__:
@@ -154,7 +164,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from agent_kpis.report import write_report
 
     src = Path(args.published) if args.published else publish_dir() / "agent_kpis.duckdb"
-    out = write_report(src, Path(args.out))
+    if not src.is_file():
+        print(f"report: no published marts at {src}: run `agent-kpis publish` (or `make demo`) first", file=sys.stderr)
+        return 1
+    try:
+        out = write_report(src, Path(args.out))
+    except (ValueError, duckdb.Error) as exc:
+        print(f"report: {src}: {exc}", file=sys.stderr)
+        return 1
     print(f"scorecard page: {out}")
     return 0
 
@@ -165,7 +182,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return print_summary(Path(args.duckdb) if args.duckdb else warehouse_path())
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agent-kpis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="write demo raw telemetry")
@@ -178,19 +195,25 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", help="keep the files here (default: a temporary folder)")
     b.set_defaults(func=cmd_bench_generate, format="parquet")
     v = sub.add_parser("validate", help="Great Expectations: landing (raw files) and publishing (marts) gates")
-    v.add_argument("stage", nargs="?", choices=("landing", "publishing", "all"), default="all")
+    v.add_argument(
+        "stage", nargs="?", choices=("landing", "publishing", "all"), default="all", help="which gate (default all)"
+    )
     v.add_argument("--raw-root", help="raw root (default $AGENT_KPIS_RAW_ROOT or data/raw)")
     v.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
-    v.add_argument("--report-dir", default=str(PROJECT_DIR / "reports" / "validation"))
+    v.add_argument(
+        "--report-dir", default=str(PROJECT_DIR / "reports" / "validation"), help="where summary.md is written"
+    )
     v.set_defaults(func=cmd_validate)
     c = sub.add_parser("conventions", help="fail on undocumented models/columns, missing keys, contracts, freshness")
-    c.add_argument("--manifest", default=str(PROJECT_DIR / "target" / "manifest.json"))
+    c.add_argument(
+        "--manifest", default=str(PROJECT_DIR / "target" / "manifest.json"), help="dbt manifest.json to check"
+    )
     c.add_argument("--duckdb", help="warehouse to compare documented columns with (default $AGENT_KPIS_DUCKDB)")
     c.set_defaults(func=cmd_conventions)
     k = sub.add_parser("bench", help="full vs incremental vs the engine's floor; appends to docs/benchmarks.md")
     k.add_argument("--scale", type=int, default=100_000, help="tasks")
-    k.add_argument("--days", type=int, default=30)
-    k.add_argument("--workdir", default=str(PROJECT_DIR / "data" / "bench"))
+    k.add_argument("--days", type=int, default=30, help="days the tasks are spread over (default 30)")
+    k.add_argument("--workdir", default=str(PROJECT_DIR / "data" / "bench"), help="where files and warehouses go")
     k.set_defaults(func=cmd_bench)
     r = sub.add_parser(
         "run",
@@ -213,12 +236,18 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_publish)
     h = sub.add_parser("report", help="write the self-contained HTML scorecard page from the published marts")
     h.add_argument("--published", help="published DuckDB file (default <publish dir>/agent_kpis.duckdb)")
-    h.add_argument("--out", default=str(PROJECT_DIR / "reports" / "scorecard" / "index.html"))
+    h.add_argument(
+        "--out", default=str(PROJECT_DIR / "reports" / "scorecard" / "index.html"), help="the HTML file to write"
+    )
     h.set_defaults(func=cmd_report)
     s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
     s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     s.set_defaults(func=cmd_summary)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return int(args.func(args))
 
 
