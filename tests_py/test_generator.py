@@ -13,7 +13,8 @@ import pytest
 from agent_kpis import catalog
 from agent_kpis.cli import main
 from agent_kpis.contract import TABLES, Field, primary_enum, required_fields
-from agent_kpis.generator import _ARROW_TYPES, FaultRates, GeneratorConfig, generate
+from agent_kpis.generator import FaultRates, GeneratorConfig, generate
+from agent_kpis.generator.config import _ARROW_TYPES
 
 from conftest import END_DATE
 from rawfiles import iter_lines, parse, read_records

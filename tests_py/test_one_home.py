@@ -89,7 +89,7 @@ def test_raw_tables_var_and_sources_list_the_contract_tables() -> None:
 
 
 def test_sql_enums_are_the_contract_enums() -> None:
-    text = (PROJECT_DIR / "macros" / "telemetry_enums.sql").read_text()
+    text = (PROJECT_DIR / "macros" / "staging" / "telemetry_enums.sql").read_text()
     sql_enums = {
         tuple(re.findall(r"'([a-z_]+)'", values)) for values in re.findall(r"'[a-z_]+': \[(.*?)\]", text, flags=re.S)
     }

@@ -135,6 +135,7 @@ def test_trends_heatmap_alerts_taxonomy_and_maturity(loaded: tuple[Any, list[str
 
     current = query(published, "select count(*) from marts.kpi_alerts where is_current")[0][0]
     assert f"Stop-the-line alerts ({current} on the latest day)" in page.inner_text("#alerts-section")
+    assert page.locator("#alerts tbody tr").count() == current  # the latest day; earlier alerts are folded
     failed = query(published, "select count(*) from marts.fct_tool_calls where status <> 'success'")[0][0]
     shown = sum(int(c.replace(",", "")) for c in page.locator("#taxonomy tbody td:nth-child(3)").all_inner_texts())
     assert shown == failed
@@ -160,3 +161,21 @@ def test_screenshot_is_kept_and_not_blank(loaded: tuple[Any, list[str], list[str
     out = PROJECT_DIR / "reports" / "scorecard"
     out.mkdir(parents=True, exist_ok=True)
     (out / "screenshot-test.png").write_bytes(shot)
+
+
+def test_trend_charts_have_a_y_axis_and_release_labels_that_never_overlap(
+    loaded: tuple[Any, list[str], list[str]],
+) -> None:
+    page = loaded[0]
+    for chart in page.locator("svg.trend").all():
+        assert chart.locator("text.tick").count() == 3
+        boxes = [label.bounding_box() for label in chart.locator("text.release-label").all()]
+        boxes = [b for b in boxes if b]
+        assert len(boxes) >= 2
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart_x = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                apart_y = a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+                assert apart_x or apart_y, (a, b)
+    header = page.locator("#heatmap thead").inner_text()
+    assert "Verified task success" in header and "task_success_rate" not in header

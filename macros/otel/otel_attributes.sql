@@ -85,50 +85,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#-
-    Rows of a seed as a list of dicts, read while the model compiles (the seed is built
-    first: the model names it in a depends_on comment). Empty when the seed does not exist
-    yet (dbt parse, sqlfluff, docs on an empty warehouse).
--#}
-{% macro seed_rows(seed_name, order_by) -%}
-    {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set relation = load_relation(ref(seed_name)) -%}
-    {%- if relation is none -%}{{ return([]) }}{%- endif -%}
-    {%- set table = run_query("select * from " ~ relation ~ " order by " ~ order_by) -%}
-    {%- set rows = [] -%}
-    {%- for row in table.rows -%}
-        {%- set item = {} -%}
-        {%- for column in table.column_names -%}{%- do item.update({column: row[column]}) -%}{%- endfor -%}
-        {%- do rows.append(item) -%}
-    {%- endfor -%}
-    {{ return(rows) }}
-{%- endmacro %}
-
 {#- The attribute keys the alias seed lists for one contract field, by priority. -#}
 {% macro otel_alias_keys(aliases, field) -%}
     {{ return(aliases | selectattr('contract_field', 'equalto', field) | map(attribute='attribute_key') | list) }}
-{%- endmacro %}
-
-{#-
-    The trace models are incremental per trace: a run re-derives every trace that received a
-    span since the newest load already in the target (children may arrive before parents,
-    so a trace is always re-derived whole). Config and filter, used by each of them.
--#}
-{% macro otel_per_trace_config() -%}
-    {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='trace_id',
-              on_schema_change='fail') }}
-{%- endmacro %}
-
-{% macro otel_arrived_traces(upstream) -%}
-    {%- if is_incremental() -%}
-    trace_id in (
-        select arrived.trace_id from {{ upstream }} as arrived
-        where arrived.loaded_at > (
-            select coalesce(max(derived.loaded_at), cast('1900-01-01' as {{ api.Column.translate_type('timestamp') }}))
-            from {{ this }} as derived
-        )
-    )
-    {%- else -%}
-    true
-    {%- endif -%}
 {%- endmacro %}

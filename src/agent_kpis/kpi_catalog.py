@@ -1,7 +1,7 @@
 """The KPI catalog as the Python side reads it: seeds/kpi_targets.csv, the one home of the KPI
 list (name, label, domain, unit, direction, headline, scorecard rank, target, threshold).
 
-docs/kpis.md says how each KPI is computed; macros/kpi_definitions.sql computes them; a test
+docs/kpis.md says how each KPI is computed; macros/kpis/kpi_definitions.sql computes them; a test
 (tests_py/test_one_home.py) checks that the three name the same KPIs.
 """
 

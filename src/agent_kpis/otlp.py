@@ -217,7 +217,7 @@ def write_lines(
     """One file per day of the runs' ends, rendered a day at a time (memory stays at one day);
     a share of lines redelivered (at least once) in the next day's file, a share cut in half
     (not JSON). Returns (runs, lines written, files)."""
-    from agent_kpis.generator import _day_name  # one file naming for every table
+    from agent_kpis.generator.files import _day_name  # one file naming for every table
 
     folder = out_dir / TRACE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)

@@ -125,6 +125,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "releases": releases,
         "cohorts": {dim: [{"cohort": c, "cells": v} for c, v in cells[dim].items()] for dim in COHORT_DIMENSIONS},
         "heatmap_kpis": list(HEATMAP_KPIS),
+        "kpi_labels": {kpi: label(kpi) for kpi in HEATMAP_KPIS},
         "taxonomy": taxonomy,
         "alerts": alerts,
         "maturity": maturity,
@@ -144,7 +145,7 @@ def _e(value: object) -> str:
 
 
 def _trend_svg(kpi: str, trend: dict[str, Any], releases: list[dict[str, Any]], first: date, last: date) -> str:
-    width, height, pad = 560, 170, 34
+    width, height, pad = 560, 190, 54
     points = [(date.fromisoformat(d), v) for d, v in trend["points"] if v is not None]
     values = [v for _, v in points] + ([trend["target"]] if trend["target"] is not None else [])
     if not points:
@@ -165,20 +166,28 @@ def _trend_svg(kpi: str, trend: dict[str, Any], releases: list[dict[str, Any]], 
     parts = [
         f'<svg class="trend" data-kpi="{_e(kpi)}" viewBox="0 0 {width} {height}" role="img"'
         f' aria-label="{_e(kpi)} per day">',
-        f'<text x="{pad}" y="14" class="axis">{_e(fmt_value(kpi, high))}</text>',
-        f'<text x="{pad}" y="{height - 4}" class="axis">{_e(fmt_value(kpi, low))} · {first} to {last}</text>',
+        f'<text x="{pad}" y="{height - 4}" class="axis">{first} to {last}</text>',
     ]
+    for tick in (low, (low + high) / 2, high):  # a y axis of three ticks, with light gridlines
+        ty = y(tick)
+        parts.append(f'<line class="grid" x1="{pad}" x2="{width - pad}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
+        parts.append(f'<text x="{pad - 3}" y="{ty + 3:.1f}" class="axis tick">{_e(fmt_value(kpi, tick))}</text>')
     if trend["target"] is not None:
         ty = y(trend["target"])
         parts.append(f'<line class="target" x1="{pad}" x2="{width - pad}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
         parts.append(f'<text x="{width - pad + 2}" y="{ty + 4:.1f}" class="axis">target</text>')
+    row_ends: list[float] = []  # right edge of the last label in each row of release labels
     for r in releases:
         rx = x(date.fromisoformat(r["deployed_date"]))
+        label_width = 6.5 * len(str(r["release_id"])) + 6
+        row = next((i for i, end in enumerate(row_ends) if end < rx), len(row_ends))
+        row_ends[row : row + 1] = [rx + 2 + label_width]
+        label_y = pad - 14 - 13 * row
         parts.append(
             f'<line class="release-marker" data-release="{_e(r["release_id"])}" x1="{rx:.1f}" x2="{rx:.1f}"'
             f' y1="{pad - 12}" y2="{height - pad}"><title>{_e(r["release_id"])}: {_e(r["component_name"])}'
             f" {_e(r['version'])} ({_e(r['scope'])}) on {_e(r['deployed_date'])}</title></line>"
-            f'<text x="{rx + 2:.1f}" y="{pad - 14}" class="release-label">{_e(r["release_id"])}</text>'
+            f'<text x="{rx + 2:.1f}" y="{label_y}" class="release-label">{_e(r["release_id"])}</text>'
         )
     parts.append(f'<polyline class="series" points="{path}"/>')
     parts.append("</svg>")
@@ -210,7 +219,7 @@ td.no_data{background:#f6f8fa;color:#8c959f}
 .trend{width:100%;height:auto;background:#fbfcfd;border:1px solid #eaeef2}
 .series{fill:none;stroke:#0969da;stroke-width:2}.target{stroke:#1a7f37;stroke-dasharray:5 4}
 .release-marker{stroke:#8250df;stroke-width:1.5;stroke-dasharray:2 2}.release-label{font-size:10px;fill:#8250df}
-.axis{font-size:10px;fill:#57606a}table{border-collapse:collapse;width:100%}
+.axis{font-size:10px;fill:#57606a}.tick{text-anchor:end}.grid{stroke:#eaeef2}.note{font-size:12px;color:#57606a}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eaeef2;font-variant-numeric:tabular-nums}
 th{background:#f6f8fa;font-weight:600}.bar{background:#cf222e;height:10px;border-radius:2px}
 .empty{color:#57606a}select{font:inherit;padding:2px 6px}
@@ -232,7 +241,7 @@ SCRIPT = """
     table.innerHTML = '';
     var head = document.createElement('tr');
     head.appendChild(cell('th', select.value));
-    data.heatmap_kpis.forEach(function (kpi) { head.appendChild(cell('th', kpi)); });
+    data.heatmap_kpis.forEach(function (kpi) { head.appendChild(cell('th', data.kpi_labels[kpi] || kpi)); });
     var thead = document.createElement('thead');
     thead.appendChild(head);
     table.appendChild(thead);
@@ -289,22 +298,24 @@ def render(data: dict[str, Any]) -> str:
         "taxonomy",
         "No failed tool-call attempts.",
     )
-    alerts = _table(
-        ["date", "KPI", "scope", "value", "stop-the-line threshold", "current"],
-        [
-            [
-                _e(a["alert_date"]),
-                _e(a["kpi_name"]),
-                _e(a["scope"]),
-                _e(a["value_display"]),
-                _e(a["threshold_display"]),
-                "yes" if a["is_current"] else "",
-            ]
+    alert_headers = ["date", "KPI", "scope", "value", "stop-the-line threshold"]
+
+    def alert_rows(current: bool) -> list[list[str]]:
+        return [
+            [_e(a["alert_date"]), _e(label(a["kpi_name"])), _e(a["scope"]), _e(a["value_display"]),
+             _e(a["threshold_display"])]
             for a in data["alerts"]
-        ],
-        "alerts",
-        "No stop-the-line alert in the last 7 days.",
-    )
+            if bool(a["is_current"]) == current
+        ]  # fmt: skip
+
+    alerts = _table(alert_headers, alert_rows(True), "alerts", "No stop-the-line alert on the latest day.")
+    earlier = alert_rows(False)
+    if earlier:
+        alerts += (
+            f"<details><summary>{len(earlier)} earlier alerts in the last 7 days</summary>"
+            + _table(alert_headers, earlier, "alerts-earlier", "")
+            + "</details>"
+        )
     maturity = _table(
         ["domain", "coverage", "needs", "level", "coverage measured as"],
         [
@@ -325,7 +336,7 @@ def render(data: dict[str, Any]) -> str:
         [
             [
                 _e(e["release_id"]),
-                _e(e["kpi_name"]),
+                _e(label(e["kpi_name"])),
                 _e(e["scope"]),
                 _e(e["before"]),
                 _e(e["after"]),
@@ -356,7 +367,9 @@ def render(data: dict[str, Any]) -> str:
 <section id="heatmap-section"><h2>Cohort heatmap, week of {_e(data["week"])}</h2>
 <p><label>Cohort <select id="cohort-dimension">{options}</select></label> <span id="heatmap-count"></span></p>
 <table id="heatmap"></table><noscript>The heatmap needs JavaScript.</noscript></section>
-<section id="taxonomy-section"><h2>Tool failure taxonomy (failed attempts, whole period)</h2>{taxonomy}</section>
+<section id="taxonomy-section"><h2>Tool failure taxonomy (failed attempts, whole period)</h2>{taxonomy}
+<p class="note">(none): the attempt failed (status error, timeout or denied) but reported no error category,
+so it has no class either; a share of these lowers the tool_execution maturity level.</p></section>
 <section id="effects-section"><h2>Releases with a significant effect (p &lt; 0.05)</h2>{effects}</section>
 <section id="maturity-section"><h2>Measurement maturity</h2>{maturity}</section>
 </main>

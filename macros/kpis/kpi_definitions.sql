@@ -9,7 +9,6 @@
     policy_denials_per_100_tasks carry the factor 100), so BI tools can roll up by summing
     numerators and denominators.
 -#}
-
 {% macro task_kpi_definitions() -%}
     {{ return([
         {'kpi': 'terminal_tasks', 'kind': 'count', 'numerator': 'count(*)'},
@@ -103,98 +102,4 @@
         {'kpi': 'model_latency_p50_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.5)},
         {'kpi': 'model_latency_p95_ms', 'kind': 'statistic', 'value': agent_kpis.percentile_cont('duration_ms', 0.95)},
     ]) }}
-{%- endmacro %}
-
-{#- Aggregate columns <kpi>__numerator, <kpi>__denominator, <kpi>__value for a definition list. -#}
-{% macro kpi_aggregates(definitions) -%}
-    {%- for d in definitions %}
-        {%- if d.kind == 'ratio' %}
-        cast({{ d.numerator }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__numerator,
-        cast({{ d.denominator }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__denominator,
-        {{ agent_kpis.safe_divide(d.numerator, d.denominator) }} as {{ d.kpi }}__value
-        {%- elif d.kind == 'count' %}
-        cast({{ d.numerator }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__numerator,
-        cast(null as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__denominator,
-        cast(coalesce({{ d.numerator }}, 0) as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__value
-        {%- else %}
-        cast(null as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__numerator,
-        cast(null as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__denominator,
-        cast({{ d.value }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__value
-        {%- endif %}{% if not loop.last %},{% endif %}
-    {%- endfor %}
-{%- endmacro %}
-
-{#- One row per KPI from a wide relation of kpi_aggregates columns. -#}
-{% macro kpi_unpivot(relation, definitions, keys, volume) -%}
-    {%- for d in definitions %}
-    select
-        {{ keys | join(', ') }},
-        '{{ d.kpi }}' as kpi_name,
-        {{ d.kpi }}__value as kpi_value,
-        {{ d.kpi }}__numerator as numerator,
-        {{ d.kpi }}__denominator as denominator,
-        {{ volume }} as volume
-    from {{ relation }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-{%- endmacro %}
-
-{#- Period columns of a date: the day, the Monday of its ISO week, the first of its month. -#}
-{% macro period_columns(date_column) -%}
-        {{ date_column }} as period_day,
-        cast({{ dbt.date_trunc('week', date_column) }} as date) as period_week,
-        cast({{ dbt.date_trunc('month', date_column) }} as date) as period_month
-{%- endmacro %}
-
-{#-
-    Repeats each row once per period grain: (period_grain, period_start) is
-    (day, period_day), (week, period_week), (month, period_month) and (all, null), so one
-    plain GROUP BY gives every grain.
--#}
-{% macro expand_periods(relation) -%}
-    {%- for grain in ['day', 'week', 'month', 'all'] %}
-    select
-        *,
-        '{{ grain }}' as period_grain,
-        {% if grain == 'all' %}cast(null as date){% else %}period_{{ grain }}{% endif %} as period_start
-    from {{ relation }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-{%- endmacro %}
-
-{#- The cohort dimensions of kpi_by_cohort; 'overall' is the scorecard. -#}
-{% macro cohort_dimensions() -%}
-    {{ return(['agent_id', 'agent_version', 'task_type', 'channel', 'region', 'product_line', 'customer_tier']) }}
-{%- endmacro %}
-
-{#- Repeats each row once overall and once per cohort dimension (cohort_dimension, cohort_value). -#}
-{% macro expand_cohorts(relation) -%}
-    select *, 'overall' as cohort_dimension, 'all' as cohort_value from {{ relation }}
-    {%- for dim in agent_kpis.cohort_dimensions() %}
-    union all
-    select *, '{{ dim }}' as cohort_dimension, coalesce({{ dim }}, '(missing)') as cohort_value from {{ relation }}
-    {%- endfor %}
-{%- endmacro %}
-
-{#-
-    Two-sided p-value of a two-proportion z-test (pooled), x successes of n per side.
-    The normal tail uses the Abramowitz-Stegun 7.1.26 erfc approximation (|error| < 1.5e-7),
-    so it needs nothing beyond exp and sqrt. NULL when a side is empty or the pooled
-    proportion is 0 or 1.
--#}
-{% macro two_proportion_p_value(x1, n1, x2, n2) -%}
-    {%- set p_pool = '((' ~ x1 ~ ' + ' ~ x2 ~ ') * 1.0 / nullif(' ~ n1 ~ ' + ' ~ n2 ~ ', 0))' -%}
-    {%- set se = 'sqrt(' ~ p_pool ~ ' * (1 - ' ~ p_pool ~ ') * (1.0 / nullif(' ~ n1 ~ ', 0) + 1.0 / nullif(' ~ n2 ~ ', 0)))' -%}
-    {%- set z = '(abs(' ~ x2 ~ ' * 1.0 / nullif(' ~ n2 ~ ', 0) - ' ~ x1 ~ ' * 1.0 / nullif(' ~ n1 ~ ', 0)) / nullif(' ~ se ~ ', 0))' -%}
-    {{ agent_kpis.normal_two_sided_tail(z) }}
-{%- endmacro %}
-
-{% macro normal_two_sided_tail(z) -%}
-    {%- set x = '(' ~ z ~ ' / sqrt(2.0))' -%}
-    {%- set t = '(1.0 / (1.0 + 0.3275911 * ' ~ x ~ '))' -%}
-    (
-        {{ t }} * (0.254829592 + {{ t }} * (-0.284496736 + {{ t }} * (1.421413741
-        + {{ t }} * (-1.453152027 + {{ t }} * 1.061405429))))
-        * exp(-{{ x }} * {{ x }})
-    )
 {%- endmacro %}

@@ -1,27 +1,3 @@
-{#-
-    Lower-cases and trims an enum value; a value outside `accepted` becomes 'unknown'
-    (contract: unknown values are kept as unknown and flagged). Null stays null unless
-    null_is_unknown.
--#}
-{% macro normalize_enum(expression, accepted, null_is_unknown=false) -%}
-    case
-        when lower(trim({{ expression }})) in ('{{ accepted | join("', '") }}')
-            then lower(trim({{ expression }}))
-        {%- if not null_is_unknown %}
-        when {{ expression }} is null then null
-        {%- endif %}
-        else 'unknown'
-    end
-{%- endmacro %}
-
-{#- True when the raw value was present but not one of `accepted`. -#}
-{% macro is_unknown_enum(expression, accepted, null_is_unknown=false) -%}
-    (
-        {%- if null_is_unknown %}{{ expression }} is null or {% endif -%}
-        coalesce(lower(trim({{ expression }})) not in ('{{ accepted | join("', '") }}'), false)
-    )
-{%- endmacro %}
-
 {#- Keeps one row per key: the latest by `order_by` (ties broken by the remaining columns). -#}
 {% macro deduplicate(relation, partition_by, order_by) -%}
     select * from (
@@ -60,18 +36,4 @@
         'event_id',
         'emitted_at desc nulls last, source_file desc, raw_line'
     ) }}
-{%- endmacro %}
-
-{#-
-    Order of task state changes that share a timestamp: a higher rank counts as later, so
-    the cautious reading wins (reopened, then failed, abandoned, completed). Used wherever
-    state changes are ordered, so the lifecycle and the state intervals agree.
--#}
-{% macro state_change_tie_rank(event_type) -%}
-    case {{ event_type }}
-        when 'reopened' then 4
-        when 'failed' then 3
-        when 'abandoned' then 2
-        else 1
-    end
 {%- endmacro %}

@@ -22,14 +22,3 @@
     {{ agent_kpis.normalize_enum(column, agent_kpis.telemetry_enum(field), null_is_unknown) }} as {{ column }},
         {{ agent_kpis.is_unknown_enum(column, agent_kpis.telemetry_enum(field), null_is_unknown) }} as is_unknown_{{ column }}
 {%- endmacro %}
-
-{% macro json_array_length(expression) -%}
-    {{ return(adapter.dispatch('json_array_length', 'agent_kpis')(expression)) }}
-{%- endmacro %}
-
-{% macro default__json_array_length(expression) -%}
-    case
-        when json_valid({{ expression }})
-            then case when json_type({{ expression }}) = 'ARRAY' then json_array_length({{ expression }}) end
-    end
-{%- endmacro %}

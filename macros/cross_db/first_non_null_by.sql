@@ -1,0 +1,12 @@
+{#- Aggregate: the first non-null value of expr in the order given (per group). -#}
+{% macro first_non_null_by(expr, order_by) -%}
+    {{ return(adapter.dispatch('first_non_null_by', 'agent_kpis')(expr, order_by)) }}
+{%- endmacro %}
+
+{% macro default__first_non_null_by(expr, order_by) -%}
+    first({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null)
+{%- endmacro %}
+
+{% macro postgres__first_non_null_by(expr, order_by) -%}
+    (array_agg({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null))[1]
+{%- endmacro %}

@@ -1,0 +1,26 @@
+{#- One row per task (task_id) with human interventions: minutes, cost and what kind of help. -#}
+with
+
+interventions as (
+
+    select * from {{ ref('int_human_interventions_costed') }}
+
+),
+
+final as (
+
+    select
+        task_id,
+        count(*) as intervention_count,
+        sum({{ agent_kpis.exact_sum_cast('counted_minutes', 'minutes') }}) as human_minutes,
+        sum({{ agent_kpis.exact_sum_cast('human_cost_usd', 'money') }}) as human_cost_usd,
+        max(case when kind in ('handoff', 'takeover') then 1 else 0 end) = 1 as has_handoff_or_takeover,
+        max(case when kind = 'edit' then 1 else 0 end) = 1 as has_edit_intervention,
+        max(case when is_negative_minutes then 1 else 0 end) = 1 as has_negative_minutes,
+        max(case when is_unknown_role then 1 else 0 end) = 1 as has_unknown_role
+    from interventions
+    group by task_id
+
+)
+
+select * from final
