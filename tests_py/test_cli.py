@@ -40,3 +40,21 @@ def test_a_missing_warehouse_is_one_line_and_a_failing_exit_code(
     assert code != 0
     assert "missing.duckdb" in out + err
     assert "Traceback" not in out + err
+
+
+def test_the_project_is_found_without_an_editable_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed package (not a checkout) finds the project from the working directory, or
+    from AGENT_KPIS_PROJECT_DIR."""
+    import agent_kpis.settings as settings
+
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text("name: x\n")
+    installed = tmp_path / "site-packages" / "agent_kpis" / "settings.py"
+    monkeypatch.setattr(settings, "__file__", str(installed))
+    monkeypatch.delenv(settings.PROJECT_ENV, raising=False)
+    monkeypatch.chdir(project / "models")
+    assert settings._find_project() == project.resolve()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(settings.PROJECT_ENV, str(project))
+    assert settings._find_project() == project.resolve()

@@ -23,8 +23,8 @@ import pyarrow.parquet as pq
 from agent_kpis.contract import TABLES
 from agent_kpis.generator import GeneratorConfig, generate
 from agent_kpis.landing.sql import glob_escape
+from agent_kpis.settings import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from agent_kpis import settings
 from agent_kpis.generator import FORMATS, FaultRates, GeneratorConfig, generate
 from agent_kpis.settings import DEMO_ENV, PROJECT_DIR, publish_dir, raw_root, warehouse_path
 
@@ -200,20 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--raw-root", help="raw root (default $AGENT_KPIS_RAW_ROOT or data/raw)")
     v.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
-    v.add_argument(
-        "--report-dir", default=str(PROJECT_DIR / "reports" / "validation"), help="where summary.md is written"
-    )
+    v.add_argument("--report-dir", default=str(settings.validation_report_dir()), help="where summary.md is written")
     v.set_defaults(func=cmd_validate)
     c = sub.add_parser("conventions", help="fail on undocumented models/columns, missing keys, contracts, freshness")
-    c.add_argument(
-        "--manifest", default=str(PROJECT_DIR / "target" / "manifest.json"), help="dbt manifest.json to check"
-    )
+    c.add_argument("--manifest", default=str(settings.dbt_manifest()), help="dbt manifest.json to check")
     c.add_argument("--duckdb", help="warehouse to compare documented columns with (default $AGENT_KPIS_DUCKDB)")
     c.set_defaults(func=cmd_conventions)
     k = sub.add_parser("bench", help="full vs incremental vs the engine's floor; appends to docs/benchmarks.md")
     k.add_argument("--scale", type=int, default=100_000, help="tasks")
     k.add_argument("--days", type=int, default=30, help="days the tasks are spread over (default 30)")
-    k.add_argument("--workdir", default=str(PROJECT_DIR / "data" / "bench"), help="where files and warehouses go")
+    k.add_argument("--workdir", default=str(settings.bench_dir()), help="where files and warehouses go")
     k.set_defaults(func=cmd_bench)
     r = sub.add_parser(
         "run",
@@ -236,9 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_publish)
     h = sub.add_parser("report", help="write the self-contained HTML scorecard page from the published marts")
     h.add_argument("--published", help="published DuckDB file (default <publish dir>/agent_kpis.duckdb)")
-    h.add_argument(
-        "--out", default=str(PROJECT_DIR / "reports" / "scorecard" / "index.html"), help="the HTML file to write"
-    )
+    h.add_argument("--out", default=str(settings.scorecard_page()), help="the HTML file to write")
     h.set_defaults(func=cmd_report)
     s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
     s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")

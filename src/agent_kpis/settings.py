@@ -10,7 +10,26 @@ from typing import Any
 
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_ENV = "AGENT_KPIS_PROJECT_DIR"
+
+
+def _find_project() -> Path:
+    """The dbt project: $AGENT_KPIS_PROJECT_DIR, else the checkout this package sits in (an
+    editable install), else the nearest folder with a dbt_project.yml from the working
+    directory up (a regular install run inside the project)."""
+    if os.environ.get(PROJECT_ENV):
+        return Path(os.environ[PROJECT_ENV]).resolve()
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "dbt_project.yml").is_file():
+        return checkout
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "dbt_project.yml").is_file():
+            return folder
+    return checkout
+
+
+PROJECT_DIR = _find_project()
 
 RAW_ROOT_ENV = "AGENT_KPIS_RAW_ROOT"
 WAREHOUSE_ENV = "AGENT_KPIS_DUCKDB"
@@ -38,6 +57,27 @@ def temp_dir() -> Path:
 
 def publish_dir() -> Path:
     return Path(os.environ.get(PUBLISH_DIR_ENV, PROJECT_DIR / "data" / "published"))
+
+
+# where the project writes its own outputs (relative to the project; git-ignored)
+def validation_report_dir() -> Path:
+    return PROJECT_DIR / "reports" / "validation"
+
+
+def runs_dir() -> Path:
+    return PROJECT_DIR / "reports" / "runs"
+
+
+def scorecard_page() -> Path:
+    return PROJECT_DIR / "reports" / "scorecard" / "index.html"
+
+
+def dbt_manifest() -> Path:
+    return PROJECT_DIR / "target" / "manifest.json"
+
+
+def bench_dir() -> Path:
+    return PROJECT_DIR / "data" / "bench"
 
 
 def is_demo() -> bool:
