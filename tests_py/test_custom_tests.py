@@ -1,0 +1,101 @@
+"""Every custom dbt test of the project fails on the case it exists for.
+
+On a copy of the demo warehouse the selected tests pass; then one targeted change per test
+(a duplicate row, a value out of range, a clear customer id, a verified task without its
+checks, a summary that does not add up, ...) and the same `dbt test` must fail each of them.
+The stop-the-line check is shown failing in test_kpis.py (severity error on current alerts).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from conftest import run_dbt
+
+# test node name (or prefix of a generic test's node name) -> SQL that makes it fail
+BREAKS: dict[str, str] = {
+    "assert_customer_key_is_the_salted_hash": (
+        "update staging.stg_telemetry__task_events set customer_key = 'cust-in-clear'"
+        " where event_id = (select min(event_id) from staging.stg_telemetry__task_events"
+        " where customer_key is not null)"
+    ),
+    "assert_ingestion_reconciles": (
+        "update marts.dq_ingestion_summary set rows_staged = rows_staged + 1 where raw_table = 'feedback'"
+    ),
+    "assert_trace_ingestion_reconciles": "update marts.dq_trace_ingestion_summary set is_reconciled = false",
+    "assert_scorecard_all_matches_facts": (
+        "update marts.kpi_scorecard set value = value + 0.05"
+        " where kpi_name = 'task_success_rate' and period_grain = 'all'"
+    ),
+    "assert_verified_success_has_every_required_check_passed": (
+        "update marts.fct_tasks set outcome = 'verified_success'"
+        " where task_id = (select min(task_id) from marts.fct_tasks where outcome = 'verification_failed')"
+    ),
+    "unique_combination_of_columns_kpi_scorecard_": (
+        "insert into marts.kpi_scorecard select * from marts.kpi_scorecard"
+        " where kpi_name = 'terminal_tasks' and period_grain = 'day' limit 1"
+    ),
+    "value_between_stg_telemetry__feedback_csat_": (
+        "update staging.stg_telemetry__feedback set csat = 6"
+        " where event_id = (select min(event_id) from staging.stg_telemetry__feedback where csat is not null)"
+    ),
+    "expression_is_true_base_telemetry__feedback_": (
+        "update staging.base_telemetry__feedback set event_id = null, reject_reason = null"
+        " where event_id = (select min(event_id) from staging.base_telemetry__feedback)"
+    ),
+    "at_least_one_related_row_fct_tasks_task_id_": (
+        "delete from staging.stg_telemetry__verifications"
+        " where task_id = (select min(task_id) from marts.fct_tasks where outcome = 'verified_success')"
+    ),
+    "recency_fct_tasks_created_at_": "update marts.fct_tasks set created_at = created_at - interval 400 day",
+}
+# the demo feed ends on a fixed date in the past: make its newest task recent first
+RECENT = (
+    "update marts.fct_tasks set created_at = now()::timestamp"
+    " where task_id = (select max(task_id) from marts.fct_tasks)"
+)
+
+
+def _statuses(target: Path, names: list[str]) -> dict[str, str]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    out: dict[str, str] = {}
+    for r in results:
+        node = r["unique_id"].split(".")[2]
+        for name in names:
+            if node == name or (name.endswith("_") and node.startswith(name)):
+                out[name] = r["status"]
+    return out
+
+
+def test_every_custom_test_fails_on_its_case(demo: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, demo_wh = demo
+    warehouse = tmp_path / "wh" / "agent_kpis.duckdb"
+    warehouse.parent.mkdir()
+    (warehouse.parent / "tmp").mkdir()
+    shutil.copy(demo_wh, warehouse)
+    run_dbt(["ls", "--resource-type", "test", "--output", "name"], raw, warehouse)
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    test_names = [n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    selected = sorted(
+        {t for t in test_names for name in BREAKS if t == name or (name.endswith("_") and t.startswith(name))}
+    )
+    assert len(selected) >= len(BREAKS), selected
+    env = {"AGENT_KPIS_RULE_SEVERITY": "error"}
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(RECENT)
+    before = run_dbt(["test", "--select", *selected], raw, warehouse, check=False, env=env)
+    statuses = _statuses(warehouse.parent / "target", list(BREAKS))
+    assert set(statuses) == set(BREAKS) and set(statuses.values()) == {"pass"}, (statuses, before.stdout[-3000:])
+
+    with duckdb.connect(str(warehouse)) as con:
+        for sql in BREAKS.values():
+            con.execute(sql)
+    after = run_dbt(["test", "--select", *selected], raw, warehouse, check=False, env=env)
+    statuses = _statuses(warehouse.parent / "target", list(BREAKS))
+    assert after.returncode != 0
+    assert {name: status for name, status in statuses.items() if status != "fail"} == {}, after.stdout[-3000:]
