@@ -26,11 +26,12 @@ FORMAT ?= jsonl
 TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
-.PHONY: help install browser demo generate build docs publish report summary validate-landing validate-publishing test \
+.PHONY: help install browser demo generate job build docs publish report summary validate-landing validate-publishing test \
 	lint lint-sql lint-python pytest dbt-test metrics trace-fixtures bench-generate bench clean
 
 help:
-	@echo "make demo            install, generate demo telemetry, dbt build, print the summary"
+	@echo "make demo            install, generate demo telemetry, run the job (checks, dbt build, publish), the summary"
+	@echo "make job             the scheduled job once: landing checks, dbt build, publishing checks, publish"
 	@echo "make test            every check: sqlfluff, ruff, pytest, dbt build with all tests"
 	@echo "make bench-generate  time the generator at SCALE tasks (default 1,000,000) to Parquet"
 	@echo "make bench SCALE=N   full build vs incremental vs the engine floor; writes docs/benchmarks.md"
@@ -90,9 +91,15 @@ metrics: install
 	$(BIN)/mf query --metrics task_success_rate,escalation_rate,cost_per_successful_task_usd,tool_call_success_rate \
 		--group-by metric_time__week --order metric_time__week
 
+# the scheduled job, the one definition of the step sequence (src/agent_kpis/job.py): landing
+# validation, dbt build (selector hourly_job), publishing validation, publish, stop-the-line
+job: install
+	mkdir -p "$(AGENT_KPIS_TEMP_DIR)" "$$(dirname "$(AGENT_KPIS_DUCKDB)")"
+	$(BIN)/agent-kpis run $(if $(INCREMENTAL),,--full-refresh)
+
 # demo data is hashed with the public demo salt; publishing it is allowed for the demo only
 demo: export AGENT_KPIS_DEMO := 1
-demo: generate validate-landing build validate-publishing publish docs report summary
+demo: generate job docs report summary
 	@echo ""
 	@echo "published marts (read-only for BI tools): $(AGENT_KPIS_PUBLISH_DIR)/agent_kpis.duckdb"
 	@echo "                              as Parquet: $(AGENT_KPIS_PUBLISH_DIR)/parquet/current/"
