@@ -238,7 +238,7 @@ def run_job(
     publish_dir: Path | None = None,
 ) -> int:
     run_id = new_run_id()
-    run_dir = (runs_dir or settings.runs_dir()) / run_id
+    run_dir = (runs_dir or settings.runs_dir(project_dir)) / run_id
     run_dir.mkdir(parents=True)
     log = _Log(run_dir, run_id)
     log("start", "ok", raw_root=str(raw_root), warehouse=str(warehouse), full_refresh=full_refresh)

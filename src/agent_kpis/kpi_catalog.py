@@ -62,6 +62,7 @@ def catalog() -> tuple[Kpi, ...]:
         )
 
 
+@cache
 def by_name() -> dict[str, Kpi]:
     return {kpi.name: kpi for kpi in catalog()}
 

@@ -64,8 +64,8 @@ def validation_report_dir() -> Path:
     return PROJECT_DIR / "reports" / "validation"
 
 
-def runs_dir() -> Path:
-    return PROJECT_DIR / "reports" / "runs"
+def runs_dir(project_dir: Path = PROJECT_DIR) -> Path:
+    return project_dir / "reports" / "runs"
 
 
 def scorecard_page() -> Path:
