@@ -103,7 +103,35 @@ def test_conventions_gate_fails_an_undocumented_model(demo: tuple[Path, Path]) -
     assert "fct_tasks: model has no description" in errors
     assert "fct_tasks.outcome: column has no description" in errors
     assert "kpi_alerts.is_current: column is not documented" in errors
-    assert "kpi_scorecard: mart has no enforced contract" in errors
+    assert "kpi_scorecard: public model has no enforced contract" in errors
+
+
+def test_conventions_gate_fails_a_model_in_the_wrong_layer(demo: tuple[Path, Path]) -> None:
+    """dbt-project-evaluator's structure, modeling and governance rules, one broken case each."""
+    _, wh = demo
+    manifest = json.loads((wh.parent / "target" / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    nodes["model.agent_kpis.int_task_loads"]["name"] = "task_loads"
+    nodes["model.agent_kpis.int_task_human_time"]["depends_on"]["nodes"].append("model.agent_kpis.fct_tasks")
+    nodes["model.agent_kpis.fct_llm_calls"]["depends_on"]["nodes"].append("source.agent_kpis.telemetry.llm_calls")
+    nodes["model.agent_kpis.stg_telemetry__feedback"]["depends_on"]["nodes"].append(
+        "model.agent_kpis.stg_telemetry__task_events"
+    )
+    nodes["model.agent_kpis.dim_tools"]["config"]["group"] = None
+    nodes["model.agent_kpis.dim_dates"]["config"]["meta"] = nodes["model.agent_kpis.dim_dates"]["meta"] = {}
+    nodes["model.agent_kpis.kpi_values_assessed"]["original_file_path"] = "models/kpi_values_assessed.sql"
+    next(iter(manifest["groups"].values()))["owner"] = {}
+    errors = check(manifest, wh)
+    assert "task_loads: a model in intermediate is named int_*" in errors
+    assert any(e.startswith("int_task_human_time: intermediate model reads marts fct_tasks") for e in errors)
+    assert any(e.startswith("fct_llm_calls: marts model reads source llm_calls") for e in errors)
+    assert any(
+        e.startswith("stg_telemetry__feedback: staging model reads staging stg_telemetry__task_events") for e in errors
+    )
+    assert "dim_tools: public model has no group" in errors
+    assert "dim_dates: model has no parent and no meta.root_model_reason" in errors
+    assert any(e.startswith("kpi_values_assessed: model is outside") for e in errors)
+    assert any(e.startswith("group ") and e.endswith(": no owner") for e in errors)
 
 
 def test_conventions_gate_fails_a_model_without_primary_key_test(demo: tuple[Path, Path]) -> None:

@@ -1,8 +1,18 @@
 """The conventions gate: a small check over dbt's manifest.json (and the warehouse).
 
-Fails when a model or one of its columns lacks a description, a model lacks a primary-key
-test, a mart lacks an enforced contract, or a source lacks freshness. A model whose grain
-has no key (the parsed landed lines) says so in `meta.primary_key_exempt`, with the reason.
+The rules of dbt-project-evaluator that fit this project, as the house's conventions (the
+package itself cannot be installed offline; docs/decisions.md):
+
+- documentation: every model, column, seed described; columns compared with the warehouse;
+- testing: a primary-key test on every model (a model whose grain has no key, the parsed
+  landed lines, says so in `meta.primary_key_exempt`, with the reason);
+- governance: every public model has an enforced contract and a group (with an owner);
+- structure: a model's name prefix matches its layer folder (`stg_`/`base_` in staging,
+  `int_` in intermediate, `fct_`, `dim_`, `kpi_`, `dq_` in marts);
+- modeling: only staging reads sources; staging reads sources, seeds and its base models
+  only; intermediate never reads marts; a model with no parent says why in
+  `meta.root_model_reason`;
+- sources: freshness and a loaded_at field.
 
 Columns are compared with the warehouse, so a column the YAML forgets is caught too. A
 column passed through unchanged from a parent model keeps the parent's description, and a
@@ -20,6 +30,11 @@ from typing import Any
 import duckdb
 
 PACKAGE = "agent_kpis"
+LAYER_PREFIXES = {
+    "staging": ("stg_", "base_"),
+    "intermediate": ("int_",),
+    "marts": ("fct_", "dim_", "kpi_", "dq_"),
+}
 
 
 def _pk_columns(manifest: dict[str, Any]) -> dict[str, bool]:
@@ -91,6 +106,51 @@ def _ancestor_descriptions(manifest: dict[str, Any], uid: str) -> set[str]:
     return described
 
 
+def _layer(node: dict[str, Any]) -> str:
+    """staging, intermediate, marts, or the resource type for sources and seeds."""
+    if node["resource_type"] != "model":
+        return node["resource_type"]
+    parts = node["original_file_path"].split("/")
+    return parts[1] if len(parts) > 2 and parts[1] in LAYER_PREFIXES else "other"
+
+
+def _structure_errors(manifest: dict[str, Any], uid: str) -> list[str]:
+    """Naming by layer, the direction of the DAG, governance of public models."""
+    node = manifest["nodes"][uid]
+    name, layer, config = node["name"], _layer(node), node.get("config", {})
+    errors = []
+    prefixes = LAYER_PREFIXES.get(layer)
+    if prefixes is None:
+        errors.append(f"{name}: model is outside models/staging, models/intermediate and models/marts")
+    else:
+        in_base = "/base/" in node["original_file_path"]
+        expected = ("base_",) if in_base else tuple(p for p in prefixes if p != "base_")
+        if not name.startswith(expected):
+            errors.append(f"{name}: a model in {layer}{'/base' if in_base else ''} is named {' or '.join(expected)}*")
+    parents = node["depends_on"]["nodes"]
+    if not parents and not _meta(node).get("root_model_reason"):
+        errors.append(f"{name}: model has no parent and no meta.root_model_reason")
+    for parent_id in parents:
+        parent = manifest["nodes"].get(parent_id) or manifest["sources"].get(parent_id)
+        if parent is None:
+            continue
+        parent_layer = _layer(parent)
+        reads = f"{name}: {layer} model reads {parent_layer} {parent['name']}"
+        if parent_layer == "source" and layer != "staging":
+            errors.append(f"{reads} (only staging reads sources)")
+        elif layer == "staging" and parent_layer not in ("source", "seed"):
+            if not (parent_layer == "staging" and parent["name"].startswith("base_") and not name.startswith("base_")):
+                errors.append(f"{reads} (staging reads sources, seeds and its base models)")
+        elif layer == "intermediate" and parent_layer == "marts":
+            errors.append(f"{reads} (intermediate models come before the marts)")
+    if config.get("access") == "public":
+        if not config.get("contract", {}).get("enforced"):
+            errors.append(f"{name}: public model has no enforced contract")
+        if not config.get("group"):
+            errors.append(f"{name}: public model has no group")
+    return errors
+
+
 def check(manifest: dict[str, Any], warehouse: Path | None = None) -> list[str]:
     errors: list[str] = []
     pk = _pk_columns(manifest)
@@ -120,9 +180,11 @@ def check(manifest: dict[str, Any], warehouse: Path | None = None) -> list[str]:
         exempt = _meta(node).get("primary_key_exempt")
         if uid not in pk and not exempt:
             errors.append(f"{name}: model has no primary-key test (unique + not_null, or a unique combination)")
-        is_mart = node["original_file_path"].startswith("models/marts/")
-        if is_mart and not node.get("config", {}).get("contract", {}).get("enforced"):
-            errors.append(f"{name}: mart has no enforced contract")
+        errors.extend(_structure_errors(manifest, uid))
+    owners = {g["name"]: g.get("owner") or {} for g in manifest.get("groups", {}).values()}
+    for group, owner in sorted(owners.items()):
+        if not (owner.get("name") or owner.get("email")):
+            errors.append(f"group {group}: no owner")
     for source in manifest["sources"].values():
         if source.get("package_name") != PACKAGE:
             continue

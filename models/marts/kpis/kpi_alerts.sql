@@ -2,7 +2,7 @@ with
 
 assessed as (
 
-    select * from {{ ref('int_kpi_values_assessed') }}
+    select * from {{ ref('kpi_values_assessed') }}
 
 ),
 

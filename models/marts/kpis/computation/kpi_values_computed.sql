@@ -10,25 +10,25 @@ tasks as (
 
 terminal_tasks_by_cohort as (
 
-    select * from {{ ref('int_terminal_tasks_by_cohort') }}
+    select * from {{ ref('kpi_terminal_tasks_by_cohort') }}
 
 ),
 
 task_measures as (
 
-    select * from {{ ref('int_kpi_task_measures') }}
+    select * from {{ ref('kpi_task_measures') }}
 
 ),
 
 tool_measures as (
 
-    select * from {{ ref('int_kpi_tool_measures') }}
+    select * from {{ ref('kpi_tool_measures') }}
 
 ),
 
 llm_measures as (
 
-    select * from {{ ref('int_kpi_llm_measures') }}
+    select * from {{ ref('kpi_llm_measures') }}
 
 ),
 

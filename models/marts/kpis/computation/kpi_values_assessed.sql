@@ -2,7 +2,7 @@ with
 
 kpi_values as (
 
-    select * from {{ ref('int_kpi_values_computed') }}
+    select * from {{ ref('kpi_values_computed') }}
 
 ),
 

@@ -2,15 +2,15 @@
 
 with
 
-terminal_tasks as (
+calls as (
 
-    select * from {{ ref('int_terminal_tasks_by_cohort') }}
+    select * from {{ ref('kpi_llm_calls_by_cohort') }}
 
 ),
 
 by_period as (
 
-    {{ agent_kpis.expand_periods('terminal_tasks') }}
+    {{ agent_kpis.expand_periods('calls') }}
 
 ),
 
@@ -20,8 +20,8 @@ final as (
         {{ keys | join(', ') }},
         period_grain,
         period_start,
-        count(*) as terminal_task_count,
-        {{ agent_kpis.kpi_aggregates(agent_kpis.task_kpi_definitions()) }}
+        count(*) as llm_call_count,
+        {{ agent_kpis.kpi_aggregates(agent_kpis.llm_kpi_definitions()) }}
     from by_period
     group by {{ keys | join(', ') }}, period_grain, period_start
 

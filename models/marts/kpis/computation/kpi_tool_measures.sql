@@ -4,7 +4,7 @@ with
 
 attempts as (
 
-    select * from {{ ref('int_tool_attempts_by_cohort') }}
+    select * from {{ ref('kpi_tool_attempts_by_cohort') }}
 
 ),
 
