@@ -9,6 +9,7 @@ The stop-the-line check is shown failing in test_kpis.py (severity error on curr
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,34 @@ def test_every_custom_test_fails_on_its_case(demo: tuple[Path, Path], tmp_path: 
     statuses = _statuses(warehouse.parent / "target", list(BREAKS))
     assert after.returncode != 0
     assert {name: status for name, status in statuses.items() if status != "fail"} == {}, after.stdout[-3000:]
+
+
+def unit_test_columns_not_read(manifest: dict, compiled_dir: Path) -> list[str]:
+    """Given columns of a unit test that its model never names and its expected rows do not hold."""
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    unread = []
+    for test in manifest["unit_tests"].values():
+        model = models[test["model"]]
+        sql = (compiled_dir / model["original_file_path"]).read_text().lower()
+        names = set(re.findall(r"[a-z_][a-z0-9_]*", sql))
+        expected = {c for row in test["expect"].get("rows") or [] for c in row}
+        for given in test["given"]:
+            rows = given.get("rows") if isinstance(given.get("rows"), list) else []
+            for column in sorted({c for row in rows for c in row} - expected):
+                if column.lower() not in names:
+                    unread.append(f"{test['name']}: {given['input']}.{column}")
+    return unread
+
+
+def test_unit_test_rows_hold_only_the_columns_their_model_reads(demo: tuple[Path, Path]) -> None:
+    """A given column the model never reads is noise a reader has to rule out; one added fails."""
+    _, wh = demo
+    manifest = json.loads((wh.parent / "target" / "manifest.json").read_text())
+    compiled = wh.parent / "target" / "compiled" / "agent_kpis"
+    assert len(manifest["unit_tests"]) >= 30
+    assert unit_test_columns_not_read(manifest, compiled) == []
+    test = next(t for t in manifest["unit_tests"].values() if t["name"] == "test_tool_kpi_formulas")
+    test["given"][0]["rows"][0]["note"] = "first attempt"
+    assert unit_test_columns_not_read(manifest, compiled) == [
+        "test_tool_kpi_formulas: ref('kpi_tool_attempts_by_cohort').note"
+    ]
