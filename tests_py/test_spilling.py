@@ -1,0 +1,39 @@
+"""A build that spills to disk completes (docs/decisions.md, "Engine settings").
+
+dbt-duckdb re-applies the profile's `settings` on every cursor, and DuckDB refuses to switch
+`temp_directory` once it has spilled there: with the spill directory among the settings,
+every model after the first spill failed. The profile sets it once, as a connection option.
+
+The demo feed under an 80 MB memory limit needs the disk: with spilling disabled (an empty
+temp directory) the same build runs out of memory; with the project's settings it completes
+and its KPIs equal the unconstrained build's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import query, run_dbt
+
+MEMORY_LIMIT = "80MB"
+SELECT = ["--select", "+kpi_scorecard", "--indirect-selection", "cautious"]
+SCORECARD = "select kpi_name, period_grain, period_start, value from marts.kpi_scorecard order by all"
+
+
+def test_a_build_that_spills_completes(demo: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, full = demo
+    warehouse = tmp_path / "wh" / "agent_kpis.duckdb"
+    (warehouse.parent / "tmp").mkdir(parents=True)
+    tight = {"AGENT_KPIS_MEMORY_LIMIT": MEMORY_LIMIT}
+
+    no_spill = run_dbt(
+        ["build", "--full-refresh", "--fail-fast", *SELECT],
+        raw,
+        warehouse,
+        check=False,
+        env={**tight, "AGENT_KPIS_TEMP_DIR": ""},
+    )
+    assert no_spill.returncode != 0 and "Out of Memory Error" in no_spill.stdout, no_spill.stdout[-3000:]
+
+    run_dbt(["build", "--full-refresh", *SELECT], raw, warehouse, env=tight)
+    assert query(warehouse, SCORECARD) == query(full, SCORECARD)
