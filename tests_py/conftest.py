@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -31,11 +34,38 @@ def dbt_env(raw_root: Path, warehouse: Path) -> dict[str, str]:
     }
 
 
+# dbt re-parses the whole project (about 6 s) when the profile differs from the one its saved
+# parse was made with, and the profile holds the warehouse path. So every test's dbt reaches
+# its warehouse folder through one fixed symlink, and the saved parse of a plain run is
+# shared: the other runs of the session parse only what changed (nothing).
+_LINKS = Path(tempfile.mkdtemp(prefix="agent-kpis-dbt-"))
+_SHARED_PARSE = _LINKS / "partial_parse.msgpack"
+atexit.register(shutil.rmtree, _LINKS, True)
+
+
+def _through_link(warehouse: Path) -> Path:
+    link, new = _LINKS / "warehouse", _LINKS / "warehouse.new"
+    new.unlink(missing_ok=True)
+    new.symlink_to(warehouse.parent.resolve(), target_is_directory=True)
+    os.replace(new, link)
+    return link / warehouse.name
+
+
 def run_dbt(
     args: list[str], raw_root: Path, warehouse: Path, check: bool = True, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**dbt_env(raw_root, warehouse), **(env or {})}
+    linked, extra = _through_link(warehouse), env or {}
+    env = {
+        **dbt_env(raw_root, warehouse),
+        "AGENT_KPIS_DUCKDB": str(linked),
+        "AGENT_KPIS_TEMP_DIR": str(linked.parent / "tmp"),
+        **extra,
+    }
     target = warehouse.parent / "target"
+    saved = target / "partial_parse.msgpack"
+    if _SHARED_PARSE.exists() and not saved.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(_SHARED_PARSE, saved)
     proc = subprocess.run(
         [DBT, *args, "--target-path", str(target), "--log-path", str(warehouse.parent / "logs")],
         cwd=PROJECT_DIR,
@@ -44,6 +74,8 @@ def run_dbt(
         text=True,
         check=False,
     )
+    if not extra and "--vars" not in args and saved.exists() and not _SHARED_PARSE.exists():
+        shutil.copy(saved, _SHARED_PARSE)
     if check and proc.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
     return proc

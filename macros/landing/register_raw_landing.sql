@@ -1,6 +1,6 @@
 {#-
     Landing (docs/decisions.md, "Ingestion"): brings the relations in var('raw_schema') up
-    to date with the files under var('raw_root'). On DuckDB the plan comes from
+    to date with the files under raw_root(). On DuckDB the plan comes from
     agent_kpis_landing_plan (src/agent_kpis/landing/plan.py, registered by the dbt-duckdb
     plugin in profiles.yml): new files are probed once and recorded in probed_files, lines
     that DuckDB's reader cannot take are salvaged into salvaged_lines, landed_files lists
@@ -22,7 +22,7 @@
         {%- set known = "coalesce((select list(struct_pack(source_file, read_method)) from " ~ probed ~ "), [])" if probed else "[]" -%}
         {%- set plan = run_query(
             "select plan.error, to_json(plan.statements) from (select agent_kpis_landing_plan("
-            ~ agent_kpis.sql_literal(var('raw_root')) ~ ", [" ~ agent_kpis.sql_literal_list(var('raw_tables') + var('trace_tables')) ~ "], "
+            ~ agent_kpis.sql_literal(agent_kpis.raw_root()) ~ ", [" ~ agent_kpis.sql_literal_list(var('raw_tables') + var('trace_tables')) ~ "], "
             ~ agent_kpis.sql_literal(var('raw_schema')) ~ ", " ~ known ~ ", "
             ~ (var('allow_empty_feed') | as_bool) ~ ", " ~ (var('raw_max_line_bytes') | int) ~ ", "
             ~ (var('future_timestamp_tolerance_hours') | int) ~ ") as plan)"
