@@ -141,6 +141,14 @@ def test_conventions_gate_fails_a_model_without_primary_key_test(demo: tuple[Pat
         if node["resource_type"] == "test" and node.get("attached_node") == "model.agent_kpis.dim_tools":
             del manifest["nodes"][uid]
     assert any(e.startswith("dim_tools: model has no primary-key test") for e in check(manifest, wh))
+    # a view may show its key holds by construction; a table keeps its test
+    dim_tools = manifest["nodes"]["model.agent_kpis.dim_tools"]
+    dim_tools["config"]["meta"] = {"primary_key_by_construction": "one row per tool by construction"}
+    assert "dim_tools: primary_key_by_construction is for views; a table keeps its primary-key test" in check(
+        manifest, wh
+    )
+    dim_tools["config"]["materialized"] = "view"
+    assert not [e for e in check(manifest, wh) if e.startswith("dim_tools:")]
 
 
 BAD_SQL = "SELECT A.ID, count(*)\nFROM {{ ref('x') }} A\nGROUP BY 1\n"

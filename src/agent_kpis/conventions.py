@@ -4,8 +4,10 @@ The rules of dbt-project-evaluator that fit this project, as the house's convent
 package itself cannot be installed offline; docs/decisions.md):
 
 - documentation: every model, column, seed described; columns compared with the warehouse;
-- testing: a primary-key test on every model (a model whose grain has no key, the parsed
-  landed lines, says so in `meta.primary_key_exempt`, with the reason);
+- testing: a primary-key test on every model; a model whose grain has no key (the parsed
+  landed lines) says so in `meta.primary_key_exempt`, and a view whose key holds by
+  construction and is tested where it lands says how in `meta.primary_key_by_construction`
+  (a test on a view re-runs the view);
 - governance: every public model has an enforced contract and a group (with an owner);
 - structure: a model's name prefix matches its layer folder (`stg_`/`base_` in staging,
   `int_` in intermediate, `fct_`, `dim_`, `kpi_`, `dq_` in marts);
@@ -177,7 +179,10 @@ def check(manifest: dict[str, Any], warehouse: Path | None = None) -> list[str]:
                 if column in documented or column in inherited or any(p.search(column) for p in patterns):
                     continue
                 errors.append(f"{name}.{column}: column is not documented")
-        exempt = _meta(node).get("primary_key_exempt")
+        by_construction = _meta(node).get("primary_key_by_construction")
+        if by_construction and node.get("config", {}).get("materialized") not in ("view", "ephemeral"):
+            errors.append(f"{name}: primary_key_by_construction is for views; a table keeps its primary-key test")
+        exempt = _meta(node).get("primary_key_exempt") or by_construction
         if uid not in pk and not exempt:
             errors.append(f"{name}: model has no primary-key test (unique + not_null, or a unique combination)")
         errors.extend(_structure_errors(manifest, uid))
