@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,9 +31,21 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_a_good_run_exits_0_and_keeps_its_artifacts(raw: Path, tmp_path: Path) -> None:
-    warehouse, runs = tmp_path / "wh" / "w.duckdb", tmp_path / "runs"
-    code = job.run_job(PROJECT_DIR, raw, warehouse, full_refresh=True, runs_dir=runs)
+@pytest.fixture(scope="module")
+def good_run(raw: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, Path]:
+    """One full run of the job over the module's feed: (exit code, warehouse, runs folder)."""
+    base = tmp_path_factory.mktemp("good-run")
+    warehouse, runs = base / "wh" / "w.duckdb", base / "runs"
+    with pytest.MonkeyPatch.context() as mp:  # as conftest's _publish_dir does for each test
+        mp.setenv("AGENT_KPIS_PUBLISH_DIR", str(base / "published"))
+        mp.setenv("AGENT_KPIS_DEMO", "1")
+        mp.delenv("DBT_ENV_SECRET_AGENT_KPIS_PII_SALT", raising=False)
+        code = job.run_job(PROJECT_DIR, raw, warehouse, full_refresh=True, runs_dir=runs)
+    return code, warehouse, runs
+
+
+def test_a_good_run_exits_0_and_keeps_its_artifacts(good_run: tuple[int, Path, Path]) -> None:
+    code, warehouse, runs = good_run
     assert code == job.EXIT_OK
     steps = _steps(runs)
     assert [(s["step"], s["status"]) for s in steps][:4] == [
@@ -53,14 +66,16 @@ def test_a_good_run_exits_0_and_keeps_its_artifacts(raw: Path, tmp_path: Path) -
 
 
 def test_stop_the_line_exits_4_when_the_operator_asks(
-    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    raw: Path, good_run: tuple[int, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """On a copy of a built warehouse: every alert day current, stop-the-line at severity error."""
     warehouse, runs = tmp_path / "wh" / "w.duckdb", tmp_path / "runs"
-    every_day = '{"alert_current_days": 100000}'
-    assert job.run_job(PROJECT_DIR, raw, warehouse, full_refresh=True, dbt_vars=every_day, runs_dir=runs) == 0
-    assert query(warehouse, "select count(*) from marts.kpi_alerts where is_current")[0][0] > 0
+    warehouse.parent.mkdir()
+    shutil.copy(good_run[1], warehouse)
     monkeypatch.setenv("AGENT_KPIS_STOP_THE_LINE_SEVERITY", "error")
+    every_day = '{"alert_current_days": 100000}'
     assert job.run_job(PROJECT_DIR, raw, warehouse, dbt_vars=every_day, runs_dir=runs) == job.EXIT_STOP_THE_LINE
+    assert query(warehouse, "select count(*) from marts.kpi_alerts where is_current")[0][0] > 0
 
 
 def test_a_broken_feed_exits_2_before_dbt_runs_naming_table_and_file(
