@@ -112,8 +112,8 @@ lint-sql: install
 	AGENT_KPIS_DUCKDB="$(dir $(TEST_DUCKDB))lint.duckdb" $(BIN)/sqlfluff lint models tests analyses
 
 lint-python: install
-	$(BIN)/ruff check src tests_py scripts
-	$(BIN)/ruff format --check src tests_py scripts
+	$(BIN)/ruff check src tests_py scripts bench
+	$(BIN)/ruff format --check src tests_py scripts bench
 
 lint: lint-sql lint-python
 

@@ -1,6 +1,6 @@
 -- The engine's floor: the task outcome and the headline KPIs computed by one hand-written
 -- DuckDB script straight from the raw Parquet, with no dbt, no quarantine, no tests.
--- {raw} and {seeds} are replaced by agent-kpis bench.
+-- {raw} and {seeds} are replaced by agent-kpis bench, which checks the result equal to the marts.
 create or replace temp table task_events as
 select * from read_parquet('{raw}/task_events/*.parquet', union_by_name = true)
 where event_id is not null and task_id is not null and occurred_at is not null
@@ -56,11 +56,15 @@ priced as (
     asof left join read_csv('{seeds}/model_prices.csv') as p
         on c.model = p.model and cast(c.started_at as date) >= p.valid_from
 ),
+interventions as (
+    select * from read_parquet('{raw}/human_interventions/*.parquet', union_by_name = true)
+    where event_id is not null and task_id is not null
+    qualify row_number() over (partition by event_id order by _emitted_at desc) = 1
+),
 human as (
     select h.task_id, sum(greatest(h.minutes, 0) / 60 * coalesce(r.usd_per_hour, 0)) as cost
-    from read_parquet('{raw}/human_interventions/*.parquet', union_by_name = true) as h
+    from interventions as h
     left join read_csv('{seeds}/human_cost_rates.csv') as r on h.actor_role = r.actor_role
-    where h.event_id is not null and h.task_id is not null
     group by h.task_id
 )
 select task_id, sum(cost) as cost from (select * from priced union all select * from human) group by task_id;
@@ -82,8 +86,11 @@ left join checks as c on t.task_id = c.task_id
 left join costs as k on t.task_id = k.task_id
 left join (
     select task_id, count(*) filter (where is_violation) as violations
-    from read_parquet('{raw}/policy_events/*.parquet', union_by_name = true)
-    where event_id is not null and task_id is not null
+    from (
+        select * from read_parquet('{raw}/policy_events/*.parquet', union_by_name = true)
+        where event_id is not null and task_id is not null
+        qualify row_number() over (partition by event_id order by _emitted_at desc) = 1
+    )
     group by task_id
 ) as v on t.task_id = v.task_id;
 

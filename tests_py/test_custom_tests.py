@@ -131,3 +131,29 @@ def test_unit_test_rows_hold_only_the_columns_their_model_reads(demo: tuple[Path
     assert unit_test_columns_not_read(manifest, compiled) == [
         "test_tool_kpi_formulas: ref('kpi_tool_attempts_by_cohort').note"
     ]
+
+
+def test_an_incremental_build_tests_the_rows_it_loaded_and_dbt_test_every_row(
+    demo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """macro get_where_subquery: a bad row an earlier build loaded is outside an incremental
+    build's tests; `dbt test`, var test_every_row and a bad row of this build's load fail."""
+    raw, demo_wh = demo
+    warehouse = tmp_path / "wh" / "agent_kpis.duckdb"
+    (warehouse.parent / "tmp").mkdir(parents=True)
+    shutil.copy(demo_wh, warehouse)
+    env = {"AGENT_KPIS_RULE_SEVERITY": "error"}
+    select = ["--select", "stg_telemetry__feedback"]
+    bad = (
+        "update staging.stg_telemetry__feedback set csat = 99{}"
+        " where event_id = (select min(event_id) from staging.stg_telemetry__feedback where csat is not null)"
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(bad.format(""))
+    assert run_dbt(["build", *select], raw, warehouse, check=False, env=env).returncode == 0
+    assert run_dbt(["test", *select], raw, warehouse, check=False, env=env).returncode != 0
+    every_row = run_dbt(["build", *select, "--vars", "{test_every_row: true}"], raw, warehouse, check=False, env=env)
+    assert every_row.returncode != 0
+    with duckdb.connect(str(warehouse)) as con:  # the same row, as if this build had loaded it
+        con.execute(bad.format(", loaded_at = now()::timestamp + interval 1 hour"))
+    assert run_dbt(["build", *select], raw, warehouse, check=False, env=env).returncode != 0

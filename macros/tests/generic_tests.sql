@@ -31,8 +31,9 @@
     with the same key. -#}
 {% test at_least_one_related_row(model, column_name, to, field, where_clause=none) %}
     {{ config(severity=var('rule_severity')) }}
+    {#- model may be a subquery with its own alias (get_where_subquery): wrapped, not aliased -#}
     select parent.{{ column_name }}
-    from {{ model }} as parent
+    from (select * from {{ model }}) as parent
     where
         {% if where_clause %}({{ where_clause }}) and {% endif %}
         not exists (

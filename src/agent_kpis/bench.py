@@ -1,8 +1,13 @@
-"""`agent-kpis bench`: full build, incremental hour and day, and the engine's floor, at a scale.
+"""`agent-kpis bench`: the project against its baselines, at a scale, on one machine and feed.
 
-Not part of `make test`: it prints figures and appends them to docs/benchmarks.md.
-Every step runs as its own process; wall time is measured around it and peak memory is
-that process's maximum resident set (``os.wait4``).
+Not part of `make test`: it prints figures and appends them to docs/benchmarks.md. The
+steps: full `dbt build` and `dbt run`, incremental hour and day (`build` and `run`), the
+trace route, and three baselines on the same Parquet: a bare scan of every raw column, the
+engine's floor (`bench/floor.sql`) and an analyst's pandas notebook (`bench/notebook.py`).
+The floor and the notebook apply no reject rules, so the feed is fault-free (redeliveries
+included), and their KPIs are checked equal to kpi_scorecard: a bench whose baselines
+compute other numbers stops. Every step runs as its own process; wall time is measured
+around it and peak memory is that process's maximum resident set (``os.wait4``).
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from agent_kpis.contract import TABLES
-from agent_kpis.generator import GeneratorConfig, generate
+from agent_kpis.generator import FaultRates, GeneratorConfig, generate
 from agent_kpis.landing.sql import glob_escape
 from agent_kpis.settings import PROJECT_DIR
 
@@ -31,11 +37,23 @@ BIN = Path(sys.executable).parent
 TRACE_STEP = "full dbt build, trace route (OTLP + contract)"
 
 
+FULL_BUILD = "full dbt build (with tests)"
+FULL_RUN = "full dbt run (models only)"
+FLOOR = "floor: one DuckDB script"
+NOTEBOOK = "pandas notebook"
+SCAN = "bare scan of every raw column"
+INCREMENTAL_GOALS = {
+    "incremental dbt build, one new hour": " (goal ≤ 8%)",
+    "incremental dbt build, one new day": " (goal ≤ 15%)",
+}
+
+
 @dataclass
 class Step:
     name: str
     seconds: float
     peak_mb: float
+    output: str = ""
 
 
 def _run(name: str, cmd: list[str], env: dict[str, str]) -> Step:
@@ -47,7 +65,7 @@ def _run(name: str, cmd: list[str], env: dict[str, str]) -> Step:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.stdout.write(output.decode(errors="replace")[-5000:])
         raise RuntimeError(f"{name} failed: {' '.join(cmd)}")
-    step = Step(name, seconds, usage.ru_maxrss / 1024)
+    step = Step(name, seconds, usage.ru_maxrss / 1024, output.decode(errors="replace"))
     print(f"  {name:<38} {seconds:8.1f} s  peak {step.peak_mb:8.0f} MB", flush=True)
     return step
 
@@ -115,10 +133,62 @@ def _floor(raw: Path, workdir: Path) -> Step:
         "con.execute(\"set TimeZone = 'UTC'\")\n"
         "statements = [s for s in open(sys.argv[1]).read().split(';') if s.strip()]\n"
         "for s in statements[:-1]:\n    con.execute(s)\n"
-        "print(con.execute(statements[-1]).fetchall())\n"
+        "print(json.dumps(dict(con.execute(statements[-1]).fetchall())))\n"
     )
     cmd = [sys.executable, "-c", code, str(script), json.dumps(config)]
-    return _run("floor: one DuckDB script", cmd, dict(os.environ))
+    return _run(FLOOR, cmd, dict(os.environ))
+
+
+def _scan(raw: Path) -> Step:
+    """Every column of every raw table read once (max of each column), the I/O floor."""
+    code = (
+        "import duckdb, sys, pathlib\n"
+        "con = duckdb.connect(config={'threads': 2})\n"
+        "for folder in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n"
+        "    files = sorted(str(p) for p in folder.glob('*.parquet'))\n"
+        "    if files:\n"
+        "        con.execute('select max(columns(*)) from read_parquet(?, union_by_name = true)', [files]).fetchall()\n"
+    )
+    return _run(SCAN, [sys.executable, "-c", code, str(raw)], dict(os.environ))
+
+
+def _notebook(raw: Path) -> Step:
+    cmd = [sys.executable, str(PROJECT_DIR / "bench" / "notebook.py"), str(raw), str(PROJECT_DIR / "seeds")]
+    return _run(NOTEBOOK, cmd, dict(os.environ))
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def check_baselines(warehouse: Path, floor: Step, notebook: Step) -> str:
+    """The floor's and the notebook's KPIs against kpi_scorecard; raises on any difference."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        marts = {
+            (kpi, grain, str(start) if start else None): value
+            for kpi, grain, start, value in con.execute(
+                "select kpi_name, period_grain, period_start, value from marts.kpi_scorecard"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    computed = json.loads(notebook.output.strip().splitlines()[-1])
+    pairs = [(f"notebook {kpi} all", v, marts.get((kpi, "all", None))) for kpi, v in computed["all"].items()]
+    pairs += [
+        (f"notebook {kpi} week {week}", v, marts.get((kpi, "week", week)))
+        for week, values in computed["week"].items()
+        for kpi, v in values.items()
+    ]
+    floor_values = json.loads(floor.output.strip().splitlines()[-1])
+    pairs += [(f"floor {kpi} all", v, marts.get((kpi, "all", None))) for kpi, v in floor_values.items()]
+    wrong = [f"{label}: {got} != marts {want}" for label, got, want in pairs if not _same(got, want)]
+    if wrong:
+        raise RuntimeError("a baseline computes other numbers than the marts:\n" + "\n".join(wrong[:20]))
+    in_notebook = len(pairs) - len(floor_values)
+    return f"{len(pairs)} values equal to kpi_scorecard (floor {len(floor_values)}, notebook {in_notebook})"
 
 
 def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step]:
@@ -128,7 +198,8 @@ def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step
     raw = workdir / "raw_all"
     print(f"benchmark at {scale:,} tasks over {days} days (Parquet) in {workdir}", flush=True)
     t0 = time.perf_counter()
-    report = generate(GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="parquet"), raw)
+    config = GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="parquet", faults=FaultRates.none())
+    report = generate(config, raw)
     print(f"  generated {report.total_lines:,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
     last_day = end - timedelta(days=1)
     before, hour, rest = _split_last_day(raw, last_day, workdir / "split")
@@ -138,14 +209,22 @@ def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step
     _link_files(hour + rest, workdir / "split", full_raw)
     full_wh = workdir / "full" / "wh" / "agent_kpis.duckdb"
     steps = [
-        _dbt("full dbt build (with tests)", ["build", "--full-refresh"], full_raw, full_wh),
+        _dbt(FULL_BUILD, ["build", "--full-refresh"], full_raw, full_wh),
+        _dbt(FULL_RUN, ["run", "--full-refresh"], full_raw, full_wh),
+        _scan(full_raw),
         _floor(full_raw, workdir),
+        _notebook(full_raw),
     ]
+    checked = check_baselines(full_wh, steps[3], steps[4])
+    print(f"  baselines: {checked}", flush=True)
 
     # the trace route: the same world as OpenTelemetry traces plus what traces cannot carry
     trace_raw = workdir / "trace" / "raw"
     t0 = time.perf_counter()
-    generate(GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="otlp"), trace_raw)
+    generate(
+        GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="otlp", faults=FaultRates.none()),
+        trace_raw,
+    )
     print(f"  generated the trace route's files in {time.perf_counter() - t0:.1f} s", flush=True)
     trace_wh = workdir / "trace" / "wh" / "agent_kpis.duckdb"
     steps.append(_dbt(TRACE_STEP, ["build", "--full-refresh"], trace_raw, trace_wh))
@@ -176,16 +255,17 @@ def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step
 
 def results_table(scale: int, steps: list[Step]) -> str:
     by = {s.name: s for s in steps}
-    full = by["full dbt build (with tests)"]
-    floor = by["floor: one DuckDB script"]
+    full, run, floor, notebook = by[FULL_BUILD], by[FULL_RUN], by[FLOOR], by[NOTEBOOK]
     rows = [f"| {scale:,} | {s.name} | {s.seconds:.1f} | {s.peak_mb:,.0f} |" for s in steps]
     ratios = [
-        f"| {scale:,} | ratio full build / floor | {full.seconds / floor.seconds:.1f}x | |",
+        f"| {scale:,} | ratio full run / floor (goal ≤ 5x) | {run.seconds / floor.seconds:.1f}x | |",
+        f"| {scale:,} | ratio full run / notebook (goal < 1x) | {run.seconds / notebook.seconds:.2f}x | |",
+        f"| {scale:,} | ratio full build / floor (goal ≤ 10x) | {full.seconds / floor.seconds:.1f}x | |",
         f"| {scale:,} | ratio trace route / contract route, full build"
         f" | {by[TRACE_STEP].seconds / full.seconds:.2f}x | |",
         *(
-            f"| {scale:,} | ratio {name.replace('incremental dbt ', '')} / full build | "
-            f"{100 * by[name].seconds / full.seconds:.0f}% | |"
+            f"| {scale:,} | ratio {name.replace('incremental dbt ', '')} / full build"
+            f"{INCREMENTAL_GOALS.get(name, '')} | {100 * by[name].seconds / full.seconds:.0f}% | |"
             for name in by
             if name.startswith("incremental")
         ),
