@@ -4,7 +4,7 @@ dbt-duckdb re-applies the profile's `settings` on every cursor, and DuckDB refus
 `temp_directory` once it has spilled there: with the spill directory among the settings,
 every model after the first spill failed. The profile sets it once, as a connection option.
 
-The demo feed under an 80 MB memory limit needs the disk: with spilling disabled (an empty
+The demo feed under a 100 MB memory limit needs the disk: with spilling disabled (an empty
 temp directory) the same build runs out of memory; with the project's settings it completes
 and its KPIs equal the unconstrained build's.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import query, run_dbt
 
-MEMORY_LIMIT = "80MB"
+MEMORY_LIMIT = "100MB"
 SELECT = ["--select", "+kpi_scorecard", "--indirect-selection", "cautious"]
 SCORECARD = "select kpi_name, period_grain, period_start, value from marts.kpi_scorecard order by all"
 
