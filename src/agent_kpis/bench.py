@@ -13,6 +13,7 @@ around it and peak memory is that process's maximum resident set (``os.wait4``).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -191,6 +192,18 @@ def check_baselines(warehouse: Path, floor: Step, notebook: Step) -> str:
     return f"{len(pairs)} values equal to kpi_scorecard (floor {len(floor_values)}, notebook {in_notebook})"
 
 
+def _generate_lines(tasks: int, days: int, seed: int, end: date, fmt: str, out: Path) -> int:
+    config = GeneratorConfig(tasks=tasks, days=days, seed=seed, end_date=end, fmt=fmt, faults=FaultRates.none())  # type: ignore[arg-type]
+    return generate(config, out).total_lines
+
+
+def _generate(tasks: int, days: int, seed: int, end: date, fmt: str, out: Path) -> int:
+    """Generates in a fresh process: a child's peak memory starts from its parent's, so the
+    bench process stays small and each step's peak stays its own."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_generate_lines, (tasks, days, seed, end, fmt, out))
+
+
 def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step]:
     end = datetime.now(UTC).date()
     shutil.rmtree(workdir, ignore_errors=True)
@@ -198,9 +211,8 @@ def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step
     raw = workdir / "raw_all"
     print(f"benchmark at {scale:,} tasks over {days} days (Parquet) in {workdir}", flush=True)
     t0 = time.perf_counter()
-    config = GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="parquet", faults=FaultRates.none())
-    report = generate(config, raw)
-    print(f"  generated {report.total_lines:,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
+    lines = _generate(scale, days, seed, end, "parquet", raw)
+    print(f"  generated {lines:,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
     last_day = end - timedelta(days=1)
     before, hour, rest = _split_last_day(raw, last_day, workdir / "split")
 
@@ -221,10 +233,7 @@ def run_bench(scale: int, days: int, workdir: Path, seed: int = 42) -> list[Step
     # the trace route: the same world as OpenTelemetry traces plus what traces cannot carry
     trace_raw = workdir / "trace" / "raw"
     t0 = time.perf_counter()
-    generate(
-        GeneratorConfig(tasks=scale, days=days, seed=seed, end_date=end, fmt="otlp", faults=FaultRates.none()),
-        trace_raw,
-    )
+    _generate(scale, days, seed, end, "otlp", trace_raw)
     print(f"  generated the trace route's files in {time.perf_counter() - t0:.1f} s", flush=True)
     trace_wh = workdir / "trace" / "wh" / "agent_kpis.duckdb"
     steps.append(_dbt(TRACE_STEP, ["build", "--full-refresh"], trace_raw, trace_wh))
