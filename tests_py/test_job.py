@@ -65,6 +65,15 @@ def test_a_good_run_exits_0_and_keeps_its_artifacts(good_run: tuple[int, Path, P
     assert query(warehouse, "select count(*) from marts.fct_tasks")[0][0] > 0
 
 
+def test_the_next_run_reuses_the_parse_the_last_one_saved(raw: Path, good_run: tuple[int, Path, Path]) -> None:
+    _, warehouse, runs = good_run
+    assert (runs / job.SAVED_PARSE).exists()
+    assert job.run_job(PROJECT_DIR, raw, warehouse, runs_dir=runs) == job.EXIT_OK
+    (latest,) = sorted(p for p in runs.iterdir() if p.is_dir())[-1:]
+    dbt_log = (latest / "logs" / "dbt.log").read_text()
+    assert "Unable to do partial parsing" not in dbt_log and "Partial parsing enabled" in dbt_log
+
+
 def test_stop_the_line_exits_4_when_the_operator_asks(
     raw: Path, good_run: tuple[int, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,7 +154,7 @@ def test_a_second_run_exits_busy_and_sigterm_stops_dbt_with_a_final_record(raw: 
 
     second = job.run_job(PROJECT_DIR, raw, warehouse, runs_dir=runs)
     assert second == job.EXIT_BUSY
-    run_dirs = sorted(p.name for p in runs.iterdir())
+    run_dirs = sorted(p.name for p in runs.iterdir() if p.is_dir())
     assert len(run_dirs) == 2 and run_dirs[0] != run_dirs[1]
 
     first.send_signal(signal.SIGTERM)
