@@ -60,14 +60,14 @@ def test_a_good_run_exits_0_and_keeps_its_artifacts(good_run: tuple[int, Path, P
         "stop_the_line",
         "end",
     ]
-    run_dir = next(runs.iterdir())
+    run_dir = next(p for p in runs.iterdir() if p.is_dir())
     assert (run_dir / "run_results.json").exists() and (run_dir / "summary.md").exists()
     assert query(warehouse, "select count(*) from marts.fct_tasks")[0][0] > 0
 
 
 def test_the_next_run_reuses_the_parse_the_last_one_saved(raw: Path, good_run: tuple[int, Path, Path]) -> None:
     _, warehouse, runs = good_run
-    assert (runs / job.SAVED_PARSE).exists()
+    assert job.saved_parse(warehouse).exists()
     assert job.run_job(PROJECT_DIR, raw, warehouse, runs_dir=runs) == job.EXIT_OK
     (latest,) = sorted(p for p in runs.iterdir() if p.is_dir())[-1:]
     dbt_log = (latest / "logs" / "dbt.log").read_text()

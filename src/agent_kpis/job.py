@@ -17,7 +17,7 @@ data, so dashboards must show them.
 Each step is logged as one JSON line (stdout and reports/runs/<run_id>/run.jsonl), and the
 last record is always `end`, with the exit code. dbt's run_results.json and manifest.json and
 the validation summary are kept beside it; after a failed build, dbt's target folder too.
-dbt's saved parse is kept in the runs folder, so the next run parses only what changed.
+dbt's saved parse is kept beside the warehouse, so the next run parses only what changed.
 """
 
 from __future__ import annotations
@@ -153,17 +153,23 @@ def _landing(run: _Run) -> Any:
     return landing
 
 
-# dbt's saved parse, kept in the runs folder between runs: dbt checks it against the project
-# files, the profile and the variables, and re-parses in full (about 6 s) only if one changed
 SAVED_PARSE = "partial_parse.msgpack"
+
+
+def saved_parse(warehouse: Path) -> Path:
+    """Where the job keeps dbt's saved parse between runs: beside the warehouse (a parse is
+    valid for one profile, and the profile names the warehouse). dbt checks it against the
+    project files, the profile and the variables, and re-parses in full (about 6 s) only if
+    one of them changed."""
+    return warehouse.with_name(f".{warehouse.name}.{SAVED_PARSE}")
 
 
 def _build(run: _Run) -> None:
     target = run.run_dir / "target"
-    saved_parse = run.run_dir.parent / SAVED_PARSE
-    if saved_parse.exists():
+    saved = saved_parse(run.warehouse)
+    if saved.exists():
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(saved_parse, target / SAVED_PARSE)
+        shutil.copy(saved, target / SAVED_PARSE)
     env = {
         **os.environ,
         settings.RAW_ROOT_ENV: str(run.raw_root),
@@ -197,8 +203,9 @@ def _build(run: _Run) -> None:
         if (target / artifact).exists():
             shutil.copy(target / artifact, run.run_dir / artifact)
     if (target / SAVED_PARSE).exists():
-        shutil.copy(target / SAVED_PARSE, run.run_dir / SAVED_PARSE)
-        os.replace(run.run_dir / SAVED_PARSE, saved_parse)
+        partial = saved.with_name(saved.name + ".new")  # same folder: the replace is atomic
+        shutil.copy(target / SAVED_PARSE, partial)
+        os.replace(partial, saved)
     if run.signals.received:
         run.log("dbt_build", "interrupted", returncode=returncode, seconds=seconds)
         raise Interrupted(run.signals.received)
