@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from agent_kpis.generator import FaultRates, GeneratorConfig, generate
+from agent_kpis.job import SAVED_PARSE
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -39,7 +40,7 @@ def dbt_env(raw_root: Path, warehouse: Path) -> dict[str, str]:
 # its warehouse folder through one fixed symlink, and the saved parse of a plain run is
 # shared: the other runs of the session parse only what changed (nothing).
 _LINKS = Path(tempfile.mkdtemp(prefix="agent-kpis-dbt-"))
-_SHARED_PARSE = _LINKS / "partial_parse.msgpack"
+_SHARED_PARSE = _LINKS / SAVED_PARSE
 atexit.register(shutil.rmtree, _LINKS, True)
 
 
@@ -62,7 +63,7 @@ def run_dbt(
         **extra,
     }
     target = warehouse.parent / "target"
-    saved = target / "partial_parse.msgpack"
+    saved = target / SAVED_PARSE
     if _SHARED_PARSE.exists() and not saved.exists():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(_SHARED_PARSE, saved)

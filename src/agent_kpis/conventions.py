@@ -33,10 +33,11 @@ import duckdb
 
 PACKAGE = "agent_kpis"
 LAYER_PREFIXES = {
-    "staging": ("stg_", "base_"),
+    "staging": ("stg_",),
     "intermediate": ("int_",),
     "marts": ("fct_", "dim_", "kpi_", "dq_"),
 }
+BASE_PREFIX = "base_"  # staging/<source>/base/: the landed lines, parsed
 
 
 def _pk_columns(manifest: dict[str, Any]) -> dict[str, bool]:
@@ -126,7 +127,7 @@ def _structure_errors(manifest: dict[str, Any], uid: str) -> list[str]:
         errors.append(f"{name}: model is outside models/staging, models/intermediate and models/marts")
     else:
         in_base = "/base/" in node["original_file_path"]
-        expected = ("base_",) if in_base else tuple(p for p in prefixes if p != "base_")
+        expected = (BASE_PREFIX,) if in_base else prefixes
         if not name.startswith(expected):
             errors.append(f"{name}: a model in {layer}{'/base' if in_base else ''} is named {' or '.join(expected)}*")
     parents = node["depends_on"]["nodes"]
@@ -141,7 +142,11 @@ def _structure_errors(manifest: dict[str, Any], uid: str) -> list[str]:
         if parent_layer == "source" and layer != "staging":
             errors.append(f"{reads} (only staging reads sources)")
         elif layer == "staging" and parent_layer not in ("source", "seed"):
-            if not (parent_layer == "staging" and parent["name"].startswith("base_") and not name.startswith("base_")):
+            if not (
+                parent_layer == "staging"
+                and parent["name"].startswith(BASE_PREFIX)
+                and not name.startswith(BASE_PREFIX)
+            ):
                 errors.append(f"{reads} (staging reads sources, seeds and its base models)")
         elif layer == "intermediate" and parent_layer == "marts":
             errors.append(f"{reads} (intermediate models come before the marts)")
