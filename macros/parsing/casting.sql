@@ -53,6 +53,9 @@
     decimals here, because money is summed exactly with 8 integer digits (exact_sum_cast).
 -#}
 {% macro parse_decimal(expression) -%}
-    {%- set number = agent_kpis.try_cast_or_null(expression, api.Column.translate_type('double')) -%}
+    {{ agent_kpis.decimal_in_range(agent_kpis.try_cast_or_null(expression, api.Column.translate_type('double'))) }}
+{%- endmacro %}
+
+{% macro decimal_in_range(number) -%}
     case when isfinite({{ number }}) and abs({{ number }}) < 1e8 then {{ number }} end
 {%- endmacro %}

@@ -18,6 +18,13 @@
     Optional fields present with a value their type cannot hold (see casting.sql; a future
     timestamp too) become null and are counted in unparseable_field_count.
 
+    A row whose landing already holds its fields (a Parquet row: landed_fields as text,
+    landed_values typed, see landed_fields.sql) is not decoded again, and a typed value is
+    not parsed from text; every rule above applies to it the same way.
+
+    raw_line is kept for rejected rows only (a Parquet row shows its landed fields as JSON);
+    content_key, a hash of the content, breaks de-duplication's last ties.
+
     Incremental runs read only files not read before (files are append-only drops, never
     edited), and stamp every row with the run's loaded_at.
 -#}
@@ -43,6 +50,8 @@ landing as (
         source_file,
         raw_line,
         landing_error,
+        {{ agent_kpis.landed_column('landed_fields') }} as landed_fields,
+        {{ agent_kpis.landed_column('landed_values') }} as landed_values,
         cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as loaded_at
 
     from {{ landing }}
@@ -59,10 +68,12 @@ decoded as (
         raw_line,
         landing_error,
         loaded_at,
-        {{ agent_kpis.json_is_object('raw_line') }} as is_json_object,
-        {{ agent_kpis.json_is_valid('raw_line') }} as is_valid_json,
-        {{ agent_kpis.json_decode('raw_line', names) }} as doc,
-        {{ agent_kpis.json_object_keys('raw_line') }} as object_keys
+        landed_fields,
+        landed_values,
+        case when landed_fields is not null then true else {{ agent_kpis.json_is_object('raw_line') }} end as is_json_object,
+        case when landed_fields is not null then true else {{ agent_kpis.json_is_valid('raw_line') }} end as is_valid_json,
+        case when landed_fields is not null then landed_fields else {{ agent_kpis.json_decode('raw_line', names) }} end as doc,
+        case when landed_fields is null then {{ agent_kpis.json_object_keys('raw_line') }} end as object_keys
 
     from landing
 
@@ -75,9 +86,13 @@ fields_as_text as (
         raw_line,
         landing_error,
         loaded_at,
+        landed_fields,
         is_valid_json,
         is_json_object,
         {{ agent_kpis.duplicated_keys('object_keys', names) }} as duplicated_fields,
+        {%- for spec in specs if spec.type in ('timestamp', 'integer', 'decimal', 'boolean') %}
+        {{ agent_kpis.landed_value(spec.name, spec.type) }} as {{ spec.column }}__landed,
+        {%- endfor %}
         {%- for name in names %}
         nullif(trim({{ agent_kpis.json_decoded_get('doc', name) }}), '') as {{ name | replace('_emitted_at', 'emitted_at') }}__text
         {%- if not loop.last %},{% endif %}
@@ -92,7 +107,7 @@ parsed as (
     select
         *,
         {%- for spec in specs %}
-        {{ agent_kpis.cast_raw_text(spec.column ~ '__text', spec.type) }} as {{ spec.column }}__parsed
+        {{ agent_kpis.cast_raw_text(spec.column ~ '__text', spec.type, spec.column ~ '__landed') }} as {{ spec.column }}__parsed
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
 
@@ -107,6 +122,7 @@ typed as (
         raw_line,
         landing_error,
         loaded_at,
+        landed_fields,
         is_valid_json,
         is_json_object,
         duplicated_fields,
@@ -139,14 +155,15 @@ typed as (
 
 ),
 
-final as (
+checked as (
 
     select
         source_file,
         raw_line,
+        landed_fields,
         case
             when landing_error is not null then landing_error
-            when raw_line is null or trim(raw_line) = '' then 'empty_line'
+            when landed_fields is null and (raw_line is null or trim(raw_line) = '') then 'empty_line'
             when not is_valid_json then 'not_json'
             when not is_json_object then 'not_a_json_object'
             when {{ dbt.length('duplicated_fields') }} > 0 then 'duplicate_field:' || duplicated_fields
@@ -171,23 +188,42 @@ final as (
 
     from typed
 
+),
+
+final as (
+
+    select
+        source_file,
+        case when reject_reason is not null then {{ agent_kpis.landed_raw_line() }} end as raw_line,
+        {{ agent_kpis.landed_content_key() }} as content_key,
+        reject_reason,
+        loaded_at,
+        event_id,
+        {%- for spec in specs %}
+        {{ spec.column }},
+        {%- endfor %}
+        unparseable_field_count
+
+    from checked
+
 )
 
 select * from final
 {%- endmacro %}
 
 
-{% macro cast_raw_text(column, type) -%}
+{#- The typed value of a field: its landed value when the landing read one, else its text parsed. -#}
+{% macro cast_raw_text(column, type, landed) -%}
     {%- if type in ('string', 'json') -%}
         {{ column }}
     {%- elif type == 'timestamp' -%}
-        {{ agent_kpis.parse_utc_timestamp(column) }}
+        case when {{ landed }} is not null then {{ landed }} else {{ agent_kpis.parse_utc_timestamp(column) }} end
     {%- elif type == 'integer' -%}
-        {{ agent_kpis.parse_integer(column) }}
+        case when {{ landed }} is not null then {{ landed }} else {{ agent_kpis.parse_integer(column) }} end
     {%- elif type == 'decimal' -%}
-        {{ agent_kpis.parse_decimal(column) }}
+        case when {{ landed }} is not null then {{ agent_kpis.decimal_in_range(landed) }} else {{ agent_kpis.parse_decimal(column) }} end
     {%- elif type == 'boolean' -%}
-        {{ agent_kpis.try_cast_or_null(column, api.Column.translate_type('boolean')) }}
+        case when {{ landed }} is not null then {{ landed }} else {{ agent_kpis.try_cast_or_null(column, api.Column.translate_type('boolean')) }} end
     {%- else -%}
         {{ exceptions.raise_compiler_error("unknown raw field type " ~ type) }}
     {%- endif -%}

@@ -12,7 +12,7 @@
 {#-
     The rows of a parsed base model that staging keeps: not rejected, and one per
     event_id (at-least-once delivery): the copy with the latest _emitted_at, ties broken
-    deterministically by file and content. Copies of one event_id that disagree on an
+    deterministically by file and content (content_key). Copies of one event_id that disagree on an
     identity column (`identity`: the task, call or release the event belongs to) are kept
     the same way but flagged has_identity_conflict, never moved in silence. An incremental
     run re-decides only the event_ids that arrived since the target's newest loaded_at
@@ -34,6 +34,6 @@
         '(select *, ' ~ conflicts | join(' or ') ~ ' as has_identity_conflict from ' ~ parsed
         ~ ' where reject_reason is null' ~ arrived ~ ') as valid_rows',
         'event_id',
-        'emitted_at desc nulls last, source_file desc, raw_line'
+        'emitted_at desc nulls last, source_file desc, content_key'
     ) }}
 {%- endmacro %}

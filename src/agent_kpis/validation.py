@@ -131,7 +131,11 @@ def landing_frames(raw_root: Path) -> tuple[dict[str, pd.DataFrame], int]:
         for table, fields in TABLES.items():
             cols = []
             for f in fields:
-                text = f"case when is_object then nullif(trim(json_extract_string(raw_line, '$.{f.name}')), '') end"
+                field_text = (
+                    f'case when landed_fields is not null then landed_fields."{f.name}"'
+                    f" else json_extract_string(raw_line, '$.{f.name}') end"
+                )
+                text = f"case when is_object then nullif(trim({field_text}), '') end"
                 cols.append(f'{text} as "{f.name}"')
                 if f.type == "timestamp":
                     ts = f"try_cast({text} as timestamptz)"
@@ -141,7 +145,8 @@ def landing_frames(raw_root: Path) -> tuple[dict[str, pd.DataFrame], int]:
                     cols.append(f'try_cast({text} as double) as "{f.name}__number"')
             sql = f"""
                 with checked as (
-                    select *, case when landing_error is null and json_valid(raw_line)
+                    select *, case when landed_fields is not null then true
+                        when landing_error is null and json_valid(raw_line)
                         then json_type(raw_line) = 'OBJECT' else false end as is_object
                     from {LANDING_SCHEMA}.{table}
                 )

@@ -5,7 +5,8 @@ State kept in the landing schema (var raw_schema), all of it derived from the fi
     probed_files    one row per file ever found: how it is read, or why not (probe.py)
     salvaged_lines  the lines of files read line by line in Python, with their landing_error
     landed_files    the files present now (rebuilt each run): probed_files of this listing
-    <table>         one view per raw table over the files present now (sql.landing_select)
+    <table>         one view per raw table over the files present now (sql.landing_select);
+                    a contract table's view reads Parquet fields from their typed columns
 
 Files are immutable drops, so a file is probed once, when it first appears. The plan is
 computed by `landing_plan` (the dbt hook calls it through the SQL function
@@ -18,9 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent_kpis.contract import TABLES as CONTRACT_TABLES
 from agent_kpis.landing.files import RawFile, list_raw_files, root_problem
-from agent_kpis.landing.probe import Probe, probe_file
-from agent_kpis.landing.sql import LandedFile, identifier, landing_select, literal
+from agent_kpis.landing.probe import Probe, parquet_columns, probe_file
+from agent_kpis.landing.sql import ContractField, LandedFile, identifier, landing_select, literal
 
 INSERT_BATCH = 500
 PROBED_COLUMNS = (
@@ -107,12 +109,17 @@ def landing_plan(
         )
     else:
         plan.statements.append(f"create or replace table {landed} as select * from {probed} where false")
+    columns = parquet_columns([
+        raw.path for raw in present
+        if raw.file_format == "parquet" and methods[raw.path] == "native" and raw.raw_table in CONTRACT_TABLES
+    ])  # fmt: skip
     for table in tables:
         files = [
-            LandedFile(raw.path, raw.file_format, methods[raw.path])
+            LandedFile(raw.path, raw.file_format, methods[raw.path], columns.get(raw.path))
             for raw in present
             if raw.raw_table == table and raw.file_format is not None
         ]
-        select = landing_select(table, files, salvaged, max_line_bytes, future_tolerance_hours)
+        fields = [ContractField(f.name, f.type) for f in CONTRACT_TABLES.get(table, ())] or None
+        select = landing_select(table, files, salvaged, max_line_bytes, future_tolerance_hours, fields)
         plan.statements.append(f"create or replace view {s}.{identifier(table)} as {select}")
     return plan

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -176,6 +176,23 @@ def _probe_parquet(path: str) -> Probe:
     finally:
         con.close()
     return Probe("native")
+
+
+def parquet_columns(paths: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The column types of readable Parquet files, by exact column name (footers only).
+    A file that cannot be described is left out: its fields are then decoded from raw_line."""
+    out: dict[str, dict[str, str]] = {}
+    con = duckdb.connect()
+    try:
+        for path in paths:
+            try:
+                rows = con.execute(f"describe select * from read_parquet({path_literal(path)})").fetchall()
+            except duckdb.Error:
+                continue
+            out[path] = {str(row[0]): str(row[1]) for row in rows}
+    finally:
+        con.close()
+    return out
 
 
 def probe_file(path: str, file_format: str, max_line_bytes: int) -> Probe:
