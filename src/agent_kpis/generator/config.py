@@ -58,6 +58,9 @@ class GeneratorConfig:
     end_date: date = field(default_factory=lambda: datetime.now(UTC).date())
     fmt: Format = "jsonl"
     faults: FaultRates = field(default_factory=FaultRates)
+    # put before every task, call and event id: feeds generated in parts (the 10M bench) stay
+    # disjoint; releases keep their ids, so each part's copies are one release
+    id_prefix: str = ""
 
 
 @dataclass

@@ -124,7 +124,7 @@ class _World:
         self.recomplete_at = self.reopen_at + (_lognormal_minutes(rng, sla * 0.5, 0.5, n) * MINUTE).astype("int64")
         self.final_resolved = np.where(self.recompleted, self.recomplete_at, self.resolved)
         self.good = self.completed & self.all_pass & ~self.escalated
-        self.task_ids = _ids("task-", np.arange(n))
+        self.task_ids = _ids(self.cfg.id_prefix + "task-", np.arange(n))
 
     def _task_events(self) -> None:
         rng, n = self.rng, self.cfg.tasks
@@ -282,7 +282,8 @@ class _World:
         task_id = pc.take(self.task_ids, pa.array(task_r))
         call_idx = np.where(is_dup_row, c + call, call)
         self.tool_task, self.tool_started, self.tool_status = task_r, started, status
-        self.tool_side, self.tool_call_idx, self.tool_ids = side[call], call_idx, _ids("call-", call_idx)
+        self.tool_ids = _ids(self.cfg.id_prefix + "call-", call_idx)
+        self.tool_side, self.tool_call_idx = side[call], call_idx
         self._emit(
             "tool_calls",
             started,
@@ -293,7 +294,7 @@ class _World:
                 "tool_name": _take(tool_names, tool_r),
                 "tool_version": pa.array(version, pa.string()),
                 "is_side_effecting": pa.array(side[call]),
-                "idempotency_key": _null_where(_ids("idem-", call), ~has_key[call]),
+                "idempotency_key": _null_where(_ids(self.cfg.id_prefix + "idem-", call), ~has_key[call]),
                 "started_at": _ts(started),
                 "ended_at": _ts(ended),
                 "status": _take(status_names, status),
@@ -568,7 +569,7 @@ class _World:
         keep = at < self.end_us if table != "releases" else np.ones(len(at), bool)
         idx = np.flatnonzero(keep)
         emitted = at[idx] + self.rng.integers(200_000, 60 * US, len(idx))
-        prefix = "".join(w[0] for w in table.split("_")) + "-"
+        prefix = ("" if table == "releases" else self.cfg.id_prefix) + "".join(w[0] for w in table.split("_")) + "-"
         out: dict[str, pa.Array] = {"event_id": _ids(prefix, idx), "_emitted_at": _ts(emitted)}
         sel = pa.array(idx)
         for f in TABLES[table][2:]:
