@@ -7,6 +7,7 @@ DuckDB's to_json (the old route). Every parsed column and reject reason must agr
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +15,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from agent_kpis.generator import FaultRates
 
-from conftest import Build, query
+from conftest import Build, query, run_dbt
 
 TS_UTC = pa.timestamp("us", tz="UTC")
 
@@ -168,3 +170,47 @@ def test_parquet_typed_columns_parse_like_their_json_rendering(build_project: Bu
     shown = query(wh, "select raw_line from staging.base_telemetry__tool_calls where event_id = 'typed-4'"
                       " and source_file like '%.parquet'")  # fmt: skip
     assert '"event_id":"typed-4"' in str(shown[0][0])
+
+    # a warehouse from before column types were recorded: the next run adds and fills them
+    before = _base_rows(wh, "tool_calls", str(raw / "tool_calls" / "edge-typed.parquet"))
+    con = duckdb.connect(str(wh))
+    con.execute("alter table raw.probed_files drop column column_types")
+    con.close()
+    run_dbt(["build", "--select", "base_telemetry__tool_calls", "--full-refresh"], raw, wh)
+    assert query(wh, "select count(*), count(column_types) from raw.probed_files where file_format = 'parquet'") == [
+        (6, 6)
+    ]
+    assert _base_rows(wh, "tool_calls", str(raw / "tool_calls" / "edge-typed.parquet")) == before
+
+
+def test_a_parquet_files_column_types_are_read_once_and_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent_kpis.landing import plan as landing
+
+    raw = tmp_path / "raw"
+    (raw / "tool_calls").mkdir(parents=True)
+    pq.write_table(_tool_calls_typed(), raw / "tool_calls" / "typed.parquet")
+    path = str(raw / "tool_calls" / "typed.parquet")
+
+    first = landing.landing_plan(raw, ["tool_calls"], "raw", known={})
+    (probe,) = [p for _, p in first.new_files]
+    assert json.loads(probe.column_types or "{}")["started_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert not any(s.startswith("update") for s in first.statements)
+
+    def no_footer_reads(paths: list[str]) -> dict[str, str]:
+        assert not paths, f"read again: {paths}"
+        return {}
+
+    # the next run reads the recorded types and opens no footer
+    monkeypatch.setattr(landing, "parquet_columns", no_footer_reads)
+    again = landing.landing_plan(raw, ["tool_calls"], "raw", {path: "native"}, known_columns={path: probe.column_types})
+    assert not again.new_files and not any(s.startswith("update") for s in again.statements)
+    assert "landed_values" in again.statements[-1] and "timezone('UTC', landed.\"started_at\")" in again.statements[-1]
+    monkeypatch.undo()
+
+    # a file probed before the types were recorded: read now, and recorded
+    legacy = landing.landing_plan(raw, ["tool_calls"], "raw", {path: "native"}, known_columns={path: None})
+    updates = [s for s in legacy.statements if s.startswith("update")]
+    assert len(updates) == 1 and "TIMESTAMP WITH TIME ZONE" in updates[0]
+    assert legacy.statements[-1] == again.statements[-1]

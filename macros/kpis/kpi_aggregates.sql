@@ -31,3 +31,122 @@
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    The measures of a relation of rows with period_day, period_week and period_month
+    (docs/decisions.md, "KPIs from day-level roll-ups"): one row per keys × period_grain ×
+    period_start with `volume` (the row count) and kpi_aggregates' columns. Counts and
+    ratios are linear in sums, so they are aggregated once per day and the day rows are
+    summed to week, month and all; only statistics (percentiles) read the rows at every grain.
+-#}
+{% macro kpi_measures(relation, definitions, keys, volume) -%}
+    {%- set double = api.Column.translate_type('double') -%}
+    {%- set additive = definitions | rejectattr('kind', 'equalto', 'statistic') | list -%}
+    {%- set statistics = definitions | selectattr('kind', 'equalto', 'statistic') | list -%}
+    {%- set group_keys = keys | join(', ') -%}
+    with
+
+    day_measures as (
+
+        select
+            {{ group_keys }},
+            period_day,
+            period_week,
+            period_month,
+            cast(count(*) as {{ double }}) as {{ volume }}
+            {%- for d in additive %},
+            cast({{ d.numerator }} as {{ double }}) as {{ d.kpi }}__numerator
+            {%- if d.kind == 'ratio' %},
+            cast({{ d.denominator }} as {{ double }}) as {{ d.kpi }}__denominator
+            {%- endif %}
+            {%- endfor %}
+        from {{ relation }}
+        group by {{ group_keys }}, period_day, period_week, period_month
+
+    ),
+
+    days_by_period as (
+
+        {{ agent_kpis.expand_periods('day_measures') }}
+
+    ),
+
+    summed as (
+
+        select
+            {{ group_keys }},
+            period_grain,
+            period_start,
+            cast(sum({{ volume }}) as {{ api.Column.translate_type('bigint') }}) as {{ volume }}
+            {%- for d in additive %},
+            sum({{ d.kpi }}__numerator) as {{ d.kpi }}__numerator
+            {%- if d.kind == 'ratio' %},
+            sum({{ d.kpi }}__denominator) as {{ d.kpi }}__denominator
+            {%- endif %}
+            {%- endfor %}
+        from days_by_period
+        group by {{ group_keys }}, period_grain, period_start
+
+    ),
+    {%- if statistics %}
+
+    rows_by_period as (
+
+        {{ agent_kpis.expand_periods(relation) }}
+
+    ),
+
+    statistics as (
+
+        select
+            {{ group_keys }},
+            period_grain,
+            period_start
+            {%- for d in statistics %},
+            cast({{ d.value }} as {{ double }}) as {{ d.kpi }}__value
+            {%- endfor %}
+        from rows_by_period
+        group by {{ group_keys }}, period_grain, period_start
+
+    ),
+    {%- endif %}
+
+    final as (
+
+        select
+            {%- for key in keys %}
+            summed.{{ key }},
+            {%- endfor %}
+            summed.period_grain,
+            summed.period_start,
+            summed.{{ volume }},
+            {%- for d in definitions %}
+            {%- if d.kind == 'ratio' %}
+            summed.{{ d.kpi }}__numerator,
+            summed.{{ d.kpi }}__denominator,
+            {{ agent_kpis.safe_divide('summed.' ~ d.kpi ~ '__numerator', 'summed.' ~ d.kpi ~ '__denominator') }} as {{ d.kpi }}__value
+            {%- elif d.kind == 'count' %}
+            summed.{{ d.kpi }}__numerator,
+            cast(null as {{ double }}) as {{ d.kpi }}__denominator,
+            coalesce(summed.{{ d.kpi }}__numerator, 0) as {{ d.kpi }}__value
+            {%- else %}
+            cast(null as {{ double }}) as {{ d.kpi }}__numerator,
+            cast(null as {{ double }}) as {{ d.kpi }}__denominator,
+            statistics.{{ d.kpi }}__value
+            {%- endif %}{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        from summed
+        {%- if statistics %}
+        left join statistics
+            on
+            {%- for key in keys %}
+            summed.{{ key }} = statistics.{{ key }} and
+            {%- endfor %}
+            summed.period_grain = statistics.period_grain
+            and summed.period_start is not distinct from statistics.period_start
+        {%- endif %}
+
+    )
+
+    select * from final
+{%- endmacro %}

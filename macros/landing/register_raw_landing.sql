@@ -19,7 +19,9 @@
 {% macro duckdb__register_raw_landing() -%}
     {%- if execute -%}
         {%- set probed = agent_kpis.landing_relation('probed_files') -%}
-        {%- set known = "coalesce((select list(struct_pack(source_file, read_method)) from " ~ probed ~ "), [])" if probed else "[]" -%}
+        {#- column_types: null in a warehouse from before it was recorded (the plan adds it) -#}
+        {%- set types = 'column_types' if probed and agent_kpis.landing_relation('probed_files', 'column_types') else 'cast(null as varchar)' -%}
+        {%- set known = "coalesce((select list(struct_pack(source_file, read_method, column_types := " ~ types ~ ")) from " ~ probed ~ "), [])" if probed else "[]" -%}
         {%- set plan = run_query(
             "select plan.error, to_json(plan.statements) from (select agent_kpis_landing_plan("
             ~ agent_kpis.sql_literal(agent_kpis.raw_root()) ~ ", [" ~ agent_kpis.sql_literal_list(var('raw_tables') + var('trace_tables')) ~ "], "
@@ -38,14 +40,16 @@
 {%- endmacro %}
 
 {#-
-    A table of the landing schema, or none when it does not exist yet. Looked up with
-    run_query, which opens no transaction (adapter.get_relation would, and dbt rolls back a
-    transaction left open by a hook).
+    A table of the landing schema (that has `column`, when given), or none when it does not
+    exist yet. Looked up with run_query, which opens no transaction (adapter.get_relation
+    would, and dbt rolls back a transaction left open by a hook).
 -#}
-{% macro landing_relation(identifier) -%}
+{% macro landing_relation(identifier, column=none) -%}
     {%- set found = run_query(
-        "select count(*) from information_schema.tables where table_schema = " ~ agent_kpis.sql_literal(var('raw_schema'))
+        "select count(*) from information_schema." ~ ('columns' if column else 'tables')
+        ~ " where table_schema = " ~ agent_kpis.sql_literal(var('raw_schema'))
         ~ " and table_name = " ~ agent_kpis.sql_literal(identifier)
+        ~ (" and column_name = " ~ agent_kpis.sql_literal(column) if column else "")
     ).columns[0].values()[0] -%}
     {{ return(api.Relation.create(schema=var('raw_schema'), identifier=identifier) if found > 0 else none) }}
 {%- endmacro %}

@@ -19,7 +19,9 @@ from agent_kpis.landing.probe import iter_salvaged_lines
 from agent_kpis.privacy import DEMO_PII_SALT, effective_salt, fingerprint
 
 PLAN_TYPE = duckdb.struct_type({"error": "VARCHAR", "statements": duckdb.list_type("VARCHAR")})
-KNOWN_TYPE = duckdb.list_type(duckdb.struct_type({"source_file": "VARCHAR", "read_method": "VARCHAR"}))
+KNOWN_TYPE = duckdb.list_type(
+    duckdb.struct_type({"source_file": "VARCHAR", "read_method": "VARCHAR", "column_types": "VARCHAR"})
+)
 LINES_TYPE = duckdb.list_type(
     duckdb.struct_type({"line_number": "BIGINT", "raw_line": "VARCHAR", "landing_error": "VARCHAR"})
 )
@@ -35,7 +37,8 @@ def _plan(
     future_tolerance_hours: int,
 ) -> dict[str, Any]:
     methods = {k["source_file"]: k["read_method"] for k in known or []}
-    plan = landing_plan(root, tables, schema, methods, allow_empty, max_line_bytes, future_tolerance_hours)
+    columns = {k["source_file"]: k["column_types"] for k in known or []}
+    plan = landing_plan(root, tables, schema, methods, allow_empty, max_line_bytes, future_tolerance_hours, columns)
     return {"error": plan.error, "statements": plan.statements}
 
 

@@ -15,6 +15,7 @@ agent_kpis_landing_plan) and run statement by statement by the caller.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,8 @@ from agent_kpis.landing.sql import ContractField, LandedFile, identifier, landin
 INSERT_BATCH = 500
 PROBED_COLUMNS = (
     "source_file varchar, raw_table varchar, file_bytes bigint, file_format varchar, read_method varchar,"
-    " reject_reason varchar, reject_detail varchar, read_note varchar, first_seen_at timestamptz"
+    " reject_reason varchar, reject_detail varchar, read_note varchar, first_seen_at timestamptz,"
+    " column_types varchar"
 )
 SALVAGED_COLUMNS = "raw_table varchar, source_file varchar, line_number bigint, raw_line varchar, landing_error varchar"
 
@@ -54,7 +56,11 @@ def _value(text: str | int | None) -> str:
 def _probed_row(raw: RawFile, probe: Probe) -> str:
     values = (raw.path, raw.raw_table, raw.file_bytes, raw.file_format, probe.read_method, probe.reject_reason,
               probe.reject_detail, probe.read_note)  # fmt: skip
-    return "(" + ", ".join(_value(v) for v in values) + ", current_timestamp)"
+    return "(" + ", ".join(_value(v) for v in values) + f", current_timestamp, {_value(probe.column_types)})"
+
+
+def _types(column_types: str | None) -> dict[str, str] | None:
+    return json.loads(column_types) if column_types else None
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -70,8 +76,11 @@ def landing_plan(
     allow_empty: bool = False,
     max_line_bytes: int = 16 * 1024 * 1024,
     future_tolerance_hours: int = 24,
+    known_columns: Mapping[str, str | None] | None = None,
 ) -> LandingPlan:
-    """known: read_method of every file already in probed_files, by path."""
+    """known: read_method of every file already in probed_files, by path; known_columns: the
+    column_types recorded for them (a file probed before they were recorded has none: its
+    footer is read now and recorded)."""
     tables = list(tables)
     problem = root_problem(root, tables, allow_empty)
     if problem:
@@ -81,6 +90,7 @@ def landing_plan(
     plan = LandingPlan(statements=[
         f"create schema if not exists {s}",
         f"create table if not exists {probed} ({PROBED_COLUMNS})",
+        f"alter table {probed} add column if not exists column_types varchar",  # warehouses from before
         f"create table if not exists {salvaged} ({SALVAGED_COLUMNS})",
     ])  # fmt: skip
     present = list_raw_files(root, tables)
@@ -101,6 +111,15 @@ def landing_plan(
             ]
     rows = [_probed_row(raw, probe) for raw, probe in plan.new_files]
     plan.statements += [f"insert into {probed} values {', '.join(chunk)}" for chunk in _chunks(rows, INSERT_BATCH)]
+    columns = {path: types for path, types in (known_columns or {}).items() if types}
+    columns.update({raw.path: probe.column_types for raw, probe in plan.new_files if probe.column_types})
+    unrecorded = [raw.path for raw in present if raw.file_format == "parquet" and methods[raw.path] == "native"
+                  and raw.path not in columns]  # fmt: skip
+    for path, types in parquet_columns(unrecorded).items():
+        columns[path] = types
+        plan.statements.append(
+            f"update {probed} set column_types = {literal(types)} where source_file = {literal(path)}"
+        )
     if present:
         listing = ", ".join(f"({literal(raw.path)})" for raw in present)
         plan.statements.append(
@@ -109,13 +128,9 @@ def landing_plan(
         )
     else:
         plan.statements.append(f"create or replace table {landed} as select * from {probed} where false")
-    columns = parquet_columns([
-        raw.path for raw in present
-        if raw.file_format == "parquet" and methods[raw.path] == "native" and raw.raw_table in CONTRACT_TABLES
-    ])  # fmt: skip
     for table in tables:
         files = [
-            LandedFile(raw.path, raw.file_format, methods[raw.path], columns.get(raw.path))
+            LandedFile(raw.path, raw.file_format, methods[raw.path], _types(columns.get(raw.path)))
             for raw in present
             if raw.raw_table == table and raw.file_format is not None
         ]

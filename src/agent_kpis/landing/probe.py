@@ -13,6 +13,8 @@ if that fails the file is quarantined whole.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import json
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ class Probe:
     reject_reason: str | None = None
     reject_detail: str | None = None
     read_note: str | None = None
+    column_types: str | None = None  # a readable Parquet file's columns, JSON {name: type}
 
 
 class TruncatedStream(EOFError):
@@ -166,30 +169,34 @@ def _probe_json_lines(path: str, file_format: str, max_line_bytes: int) -> Probe
     return Probe("native")
 
 
+def _describe(con: duckdb.DuckDBPyConnection, path: str) -> dict[str, str]:
+    rows = con.execute(f"describe select * from read_parquet({path_literal(path)})").fetchall()
+    return {str(row[0]): str(row[1]) for row in rows}
+
+
 def _probe_parquet(path: str) -> Probe:
     con = duckdb.connect()
     try:
         con.execute(f"select count(*), sum(hash(landed)) from read_parquet({path_literal(path)}) as landed").fetchall()
         con.execute(f"select * from ({parquet_select(path)}) limit 1").fetchall()
+        columns = _describe(con, path)
     except duckdb.Error as exc:
         return Probe("none", "unreadable_parquet", _first_line(str(exc)))
     finally:
         con.close()
-    return Probe("native")
+    return Probe("native", column_types=json.dumps(columns))
 
 
-def parquet_columns(paths: Sequence[str]) -> dict[str, dict[str, str]]:
-    """The column types of readable Parquet files, by exact column name (footers only).
-    A file that cannot be described is left out: its fields are then decoded from raw_line."""
-    out: dict[str, dict[str, str]] = {}
+def parquet_columns(paths: Sequence[str]) -> dict[str, str]:
+    """The column types of Parquet files probed before they were recorded (JSON, as
+    Probe.column_types), read from their footers. A file that cannot be described is left
+    out: its fields are then decoded from raw_line."""
+    out: dict[str, str] = {}
     con = duckdb.connect()
     try:
         for path in paths:
-            try:
-                rows = con.execute(f"describe select * from read_parquet({path_literal(path)})").fetchall()
-            except duckdb.Error:
-                continue
-            out[path] = {str(row[0]): str(row[1]) for row in rows}
+            with contextlib.suppress(duckdb.Error):
+                out[path] = json.dumps(_describe(con, path))
     finally:
         con.close()
     return out

@@ -8,22 +8,9 @@ calls as (
 
 ),
 
-by_period as (
-
-    {{ agent_kpis.expand_periods('calls') }}
-
-),
-
 final as (
 
-    select
-        {{ keys | join(', ') }},
-        period_grain,
-        period_start,
-        count(*) as llm_call_count,
-        {{ agent_kpis.kpi_aggregates(agent_kpis.llm_kpi_definitions()) }}
-    from by_period
-    group by {{ keys | join(', ') }}, period_grain, period_start
+    {{ agent_kpis.kpi_measures('calls', agent_kpis.llm_kpi_definitions(), keys, 'llm_call_count') }}
 
 )
 

@@ -8,22 +8,9 @@ terminal_tasks as (
 
 ),
 
-by_period as (
-
-    {{ agent_kpis.expand_periods('terminal_tasks') }}
-
-),
-
 final as (
 
-    select
-        {{ keys | join(', ') }},
-        period_grain,
-        period_start,
-        count(*) as terminal_task_count,
-        {{ agent_kpis.kpi_aggregates(agent_kpis.task_kpi_definitions()) }}
-    from by_period
-    group by {{ keys | join(', ') }}, period_grain, period_start
+    {{ agent_kpis.kpi_measures('terminal_tasks', agent_kpis.task_kpi_definitions(), keys, 'terminal_task_count') }}
 
 )
 

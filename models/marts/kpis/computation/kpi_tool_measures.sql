@@ -8,22 +8,9 @@ attempts as (
 
 ),
 
-by_period as (
-
-    {{ agent_kpis.expand_periods('attempts') }}
-
-),
-
 final as (
 
-    select
-        {{ keys | join(', ') }},
-        period_grain,
-        period_start,
-        count(*) as attempt_count,
-        {{ agent_kpis.kpi_aggregates(agent_kpis.tool_kpi_definitions()) }}
-    from by_period
-    group by {{ keys | join(', ') }}, period_grain, period_start
+    {{ agent_kpis.kpi_measures('attempts', agent_kpis.tool_kpi_definitions(), keys, 'attempt_count') }}
 
 )
 
