@@ -38,6 +38,8 @@
     period_start with `volume` (the row count) and kpi_aggregates' columns. Counts and
     ratios are linear in sums, so they are aggregated once per day and the day rows are
     summed to week, month and all; only statistics (percentiles) read the rows at every grain.
+    Sums stay in their own types (counts as integers, money and minutes as exact decimals,
+    see kpi_definitions.sql) until the end, so no result depends on the order rows are added.
 -#}
 {% macro kpi_measures(relation, definitions, keys, volume) -%}
     {%- set double = api.Column.translate_type('double') -%}
@@ -53,11 +55,11 @@
             period_day,
             period_week,
             period_month,
-            cast(count(*) as {{ double }}) as {{ volume }}
+            count(*) as {{ volume }}
             {%- for d in additive %},
-            cast({{ d.numerator }} as {{ double }}) as {{ d.kpi }}__numerator
+            {{ d.numerator }} as {{ d.kpi }}__numerator
             {%- if d.kind == 'ratio' %},
-            cast({{ d.denominator }} as {{ double }}) as {{ d.kpi }}__denominator
+            {{ d.denominator }} as {{ d.kpi }}__denominator
             {%- endif %}
             {%- endfor %}
         from {{ relation }}
@@ -77,7 +79,7 @@
             {{ group_keys }},
             period_grain,
             period_start,
-            cast(sum({{ volume }}) as {{ api.Column.translate_type('bigint') }}) as {{ volume }}
+            sum({{ volume }}) as {{ volume }}
             {%- for d in additive %},
             sum({{ d.kpi }}__numerator) as {{ d.kpi }}__numerator
             {%- if d.kind == 'ratio' %},
@@ -119,16 +121,16 @@
             {%- endfor %}
             summed.period_grain,
             summed.period_start,
-            summed.{{ volume }},
+            cast(summed.{{ volume }} as {{ api.Column.translate_type('bigint') }}) as {{ volume }},
             {%- for d in definitions %}
             {%- if d.kind == 'ratio' %}
-            summed.{{ d.kpi }}__numerator,
-            summed.{{ d.kpi }}__denominator,
+            cast(summed.{{ d.kpi }}__numerator as {{ double }}) as {{ d.kpi }}__numerator,
+            cast(summed.{{ d.kpi }}__denominator as {{ double }}) as {{ d.kpi }}__denominator,
             {{ agent_kpis.safe_divide('summed.' ~ d.kpi ~ '__numerator', 'summed.' ~ d.kpi ~ '__denominator') }} as {{ d.kpi }}__value
             {%- elif d.kind == 'count' %}
-            summed.{{ d.kpi }}__numerator,
+            cast(summed.{{ d.kpi }}__numerator as {{ double }}) as {{ d.kpi }}__numerator,
             cast(null as {{ double }}) as {{ d.kpi }}__denominator,
-            coalesce(summed.{{ d.kpi }}__numerator, 0) as {{ d.kpi }}__value
+            cast(coalesce(summed.{{ d.kpi }}__numerator, 0) as {{ double }}) as {{ d.kpi }}__value
             {%- else %}
             cast(null as {{ double }}) as {{ d.kpi }}__numerator,
             cast(null as {{ double }}) as {{ d.kpi }}__denominator,
