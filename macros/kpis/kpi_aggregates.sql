@@ -38,10 +38,13 @@
     period_start with `volume` (the row count) and kpi_aggregates' columns. Counts and
     ratios are linear in sums, so they are aggregated once per day and the day rows are
     summed to week, month and all; only statistics (percentiles) read the rows at every grain.
-    A percentile is computed exactly, as percentile_cont does (linear interpolation between
-    the values at ranks floor and ceil of (n - 1) × fraction), from the count of each
+    A percentile whose definition says `counted` (a measure with few distinct values, such
+    as whole milliseconds) is computed exactly as percentile_cont does (linear interpolation
+    between the values at ranks floor and ceil of (n - 1) × fraction) from the count of each
     distinct value: a grouped count and a window, which spill to disk, where percentile_cont
-    holds every value of a group in memory (at 10M tasks that ran out of an 8 GB limit).
+    holds every value of a group in memory (at 10M tasks the latencies ran out of an 8 GB
+    limit). Other percentiles (time to resolution in fractional minutes, nearly all distinct,
+    where counting saves nothing) use percentile_cont.
     Sums stay in their own types (counts as integers, money and minutes as exact decimals,
     see kpi_definitions.sql) until the end, so no result depends on the order rows are added.
 -#}
@@ -49,8 +52,12 @@
     {%- set double = api.Column.translate_type('double') -%}
     {%- set additive = definitions | rejectattr('kind', 'equalto', 'statistic') | list -%}
     {%- set statistics = definitions | selectattr('kind', 'equalto', 'statistic') | list -%}
+    {%- set counted = statistics | selectattr('counted') | list -%}
+    {%- set held = statistics | rejectattr('counted') | list -%}
     {%- set measured = [] -%}
-    {%- for d in statistics if d.of not in measured -%}{%- do measured.append(d.of) -%}{%- endfor -%}
+    {%- for d in counted if d.of not in measured -%}{%- do measured.append(d.of) -%}{%- endfor -%}
+    {%- set joined = (['held_percentiles'] if held else []) -%}
+    {%- for of in measured -%}{%- do joined.append('percentiles_' ~ loop.index) -%}{%- endfor -%}
     {%- set group_keys = keys | join(', ') -%}
     with
 
@@ -103,6 +110,22 @@
         {{ agent_kpis.expand_periods(relation) }}
 
     ),
+    {%- if held %}
+
+    held_percentiles as (
+
+        select
+            {{ group_keys }},
+            period_grain,
+            period_start
+            {%- for d in held %},
+            {{ agent_kpis.percentile_cont(d.of, d.fraction) }} as {{ d.kpi }}__value
+            {%- endfor %}
+        from rows_by_period
+        group by {{ group_keys }}, period_grain, period_start
+
+    ),
+    {%- endif %}
     {%- for of in measured %}
 
     value_counts_{{ loop.index }} as (
@@ -176,12 +199,12 @@
             {%- else %}
             cast(null as {{ double }}) as {{ d.kpi }}__numerator,
             cast(null as {{ double }}) as {{ d.kpi }}__denominator,
-            cast(percentiles_{{ measured.index(d.of) + 1 }}.{{ d.kpi }}__value as {{ double }}) as {{ d.kpi }}__value
+            {%- set source = 'percentiles_' ~ (measured.index(d.of) + 1) if d.counted else 'held_percentiles' %}
+            cast({{ source }}.{{ d.kpi }}__value as {{ double }}) as {{ d.kpi }}__value
             {%- endif %}{% if not loop.last %},{% endif %}
             {%- endfor %}
         from summed
-        {%- for of in measured %}
-        {%- set percentiles = 'percentiles_' ~ loop.index %}
+        {%- for percentiles in joined %}
         left join {{ percentiles }}
             on
             {%- for key in keys %}

@@ -3,7 +3,8 @@
       kpi       the public kpi_name
       kind      ratio (value = numerator / denominator, NULL when the denominator is 0),
                 count (value = numerator, no denominator), or
-                statistic (value only: the percentile `fraction` of the expression `of`)
+                statistic (value only: the percentile `fraction` of the expression `of`;
+                `counted` when it has few distinct values, see kpi_measures)
       numerator / denominator: aggregate expressions over the input rows
     Numerators are scaled so that value = numerator / denominator always holds (nps and
     policy_denials_per_100_tasks carry the factor 100), so BI tools can roll up by summing
@@ -19,9 +20,10 @@
         {'kpi': 'containment_rate', 'kind': 'ratio',
          'numerator': 'count(case when is_contained then 1 end)', 'denominator': 'count(*)'},
         {'kpi': 'ttr_p50_minutes', 'kind': 'statistic',
-         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.5},
+         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.5, 'counted': false},
         {'kpi': 'ttr_p90_minutes', 'kind': 'statistic',
-         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.9},
+         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.9,
+         'counted': false},
         {'kpi': 'sla_attainment_rate', 'kind': 'ratio',
          'numerator': 'count(case when is_within_sla then 1 end)', 'denominator': 'count(is_within_sla)'},
         {'kpi': 'human_minutes_per_task', 'kind': 'ratio',
@@ -89,8 +91,10 @@
         {'kpi': 'missing_idempotency_key_rate', 'kind': 'ratio',
          'numerator': 'count(case when is_side_effecting and not has_idempotency_key then 1 end)',
          'denominator': 'count(case when is_side_effecting then 1 end)'},
-        {'kpi': 'tool_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5},
-        {'kpi': 'tool_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95},
+        {'kpi': 'tool_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5,
+         'counted': true},
+        {'kpi': 'tool_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95,
+         'counted': true},
     ]) }}
 {%- endmacro %}
 
@@ -100,7 +104,9 @@
     {{ return([
         {'kpi': 'model_call_error_rate', 'kind': 'ratio',
          'numerator': "count(case when status = 'error' then 1 end)", 'denominator': 'count(status)'},
-        {'kpi': 'model_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5},
-        {'kpi': 'model_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95},
+        {'kpi': 'model_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5,
+         'counted': true},
+        {'kpi': 'model_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95,
+         'counted': true},
     ]) }}
 {%- endmacro %}
