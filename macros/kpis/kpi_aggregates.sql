@@ -162,7 +162,7 @@
             {{ group_keys }},
             period_grain,
             period_start
-            {%- for d in statistics if d.of == of %},
+            {%- for d in counted if d.of == of %},
             {#- the rank position in double precision, as percentile_cont computes it -#}
             {%- set fraction = 'cast(' ~ d.fraction ~ ' as ' ~ double ~ ')' %}
             {%- set row_position = 'cast(value_total - 1 as ' ~ double ~ ') * ' ~ fraction %}

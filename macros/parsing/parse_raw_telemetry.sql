@@ -40,6 +40,15 @@
         }) -%}
     {%- endfor -%}
     {%- set names = ['event_id'] + specs | map(attribute='name') | list -%}
+    {#- the typed columns every row carries, kept from the checks to the final select -#}
+    {%- set parsed_columns -%}
+        loaded_at,
+        event_id,
+        {%- for spec in specs %}
+        {{ spec.column }},
+        {%- endfor %}
+        unparseable_field_count
+    {%- endset -%}
     {%- set future_limit = dbt.dateadd('hour', var('future_timestamp_tolerance_hours') | int, 'loaded_at') -%}
 
 with
@@ -179,12 +188,7 @@ checked as (
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
         end as reject_reason,
-        loaded_at,
-        event_id,
-        {%- for spec in specs %}
-        {{ spec.column }},
-        {%- endfor %}
-        unparseable_field_count
+        {{ parsed_columns }}
 
     from typed
 
@@ -197,12 +201,7 @@ final as (
         case when reject_reason is not null then {{ agent_kpis.landed_raw_line() }} end as raw_line,
         {{ agent_kpis.landed_content_key() }} as content_key,
         reject_reason,
-        loaded_at,
-        event_id,
-        {%- for spec in specs %}
-        {{ spec.column }},
-        {%- endfor %}
-        unparseable_field_count
+        {{ parsed_columns }}
 
     from checked
 

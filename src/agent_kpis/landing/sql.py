@@ -4,8 +4,8 @@ A contract table's landing relation carries `landed_fields`, a struct with one t
 per contract field, and `landed_values`, the typed values of the timestamp, integer,
 decimal and boolean fields whose Parquet column has a type the parser can take as it is;
 both are read straight from a Parquet file's columns (null for JSON lines, which the base
-models decode). A Parquet row is never rendered to JSON and parsed
-back to find its fields (docs/decisions.md, "Typed landing").
+models decode). A Parquet row is never rendered to JSON and parsed back to find its fields
+(docs/decisions.md, "Typed landing").
 
 Every string from the file system reaches SQL through `literal` (quotes doubled) and every
 path given to a DuckDB reader through `path_literal` as well, which also escapes DuckDB's glob
