@@ -135,3 +135,57 @@ def test_analyses_compile_and_answer_on_demo_data(demo: tuple[Path, Path]) -> No
     }
     for path in compiled:
         assert query(wh, path.read_text()), path.stem
+
+
+# measures model -> (its input relation, the percentile KPIs and the expression they read)
+PERCENTILES = {
+    "kpi_task_measures": (
+        "kpi_terminal_tasks_by_cohort",
+        "case when terminal_event_type = 'completed' then resolution_minutes end",
+        {"ttr_p50_minutes": 0.5, "ttr_p90_minutes": 0.9},
+    ),
+    "kpi_tool_measures": (
+        "kpi_tool_attempts_by_cohort",
+        "duration_ms",
+        {"tool_latency_p50_ms": 0.5, "tool_latency_p95_ms": 0.95},
+    ),
+    "kpi_llm_measures": (
+        "kpi_llm_calls_by_cohort",
+        "duration_ms",
+        {"model_latency_p50_ms": 0.5, "model_latency_p95_ms": 0.95},
+    ),
+}
+
+
+@pytest.mark.parametrize("measures", sorted(PERCENTILES))
+def test_two_pass_percentiles_equal_percentile_cont(demo: tuple[Path, Path], measures: str) -> None:
+    """kpi_measures finds percentiles in two passes (whole-unit counts, then the values of the
+    units holding the wanted ranks); each must equal DuckDB's percentile_cont over the same
+    rows for every cohort and period (to 1e-9), ties (timeouts at whole milliseconds) included."""
+    _, wh = demo
+    relation, of, fractions = PERCENTILES[measures]
+    by_grain = " union all ".join(
+        f"select cohort_dimension, cohort_value, '{grain}' as period_grain,"
+        f" {'cast(null as date)' if grain == 'all' else 'period_' + grain} as period_start,"
+        f" {', '.join(f'percentile_cont({f}) within group (order by {of}) as {k}' for k, f in fractions.items())}"
+        f" from kpi_computation.{relation} group by all"
+        for grain in ("day", "week", "month", "all")
+    )
+    # DuckDB interpolates with a fused multiply-add, which SQL cannot write: the last bit may differ
+    checks = ", ".join(
+        f"count(*) filter (where (m.{k}__value is null) <> (e.{k} is null)"
+        f" or abs(m.{k}__value - e.{k}) > 1e-9 * greatest(1, abs(e.{k})))"
+        for k in fractions
+    )
+    rows = query(
+        wh,
+        f"with expected as ({by_grain}) select count(*), count(e.cohort_value), {checks}"
+        f" from kpi_computation.{measures} as m left join expected as e"
+        " on m.cohort_dimension = e.cohort_dimension and m.cohort_value = e.cohort_value"
+        " and m.period_grain = e.period_grain and m.period_start is not distinct from e.period_start",
+    )
+    total, matched, *differing = rows[0]
+    assert total > 100 and matched == total, (total, matched)
+    assert differing == [0] * len(fractions), dict(zip(fractions, differing, strict=True))
+    with_values = query(wh, f"select count({next(iter(fractions))}__value) from kpi_computation.{measures}")[0][0]
+    assert with_values > 100

@@ -37,14 +37,13 @@
     (docs/decisions.md, "KPIs from day-level roll-ups"): one row per keys × period_grain ×
     period_start with `volume` (the row count) and kpi_aggregates' columns. Counts and
     ratios are linear in sums, so they are aggregated once per day and the day rows are
-    summed to week, month and all; only statistics (percentiles) read the rows at every grain.
-    A percentile whose definition says `counted` (a measure with few distinct values, such
-    as whole milliseconds) is computed exactly as percentile_cont does (linear interpolation
-    between the values at ranks floor and ceil of (n - 1) × fraction) from the count of each
-    distinct value: a grouped count and a window, which spill to disk, where percentile_cont
-    holds every value of a group in memory (at 10M tasks the latencies ran out of an 8 GB
-    limit). Other percentiles (time to resolution in fractional minutes, nearly all distinct,
-    where counting saves nothing) use percentile_cont.
+    summed to week, month and all.
+    Percentiles are exactly what percentile_cont returns (linear interpolation between the
+    values at the 0-based ranks floor and ceil of (n - 1) × fraction), found in two passes
+    that never hold a group's values in memory (docs/decisions.md, "Percentiles in two
+    passes"): values are counted per whole unit (floor of the value) by day, the day counts
+    summed to every period, a running sum over the units finds the unit holding each wanted
+    rank, and only the values inside those units are read back and ranked.
     Sums stay in their own types (counts as integers, money and minutes as exact decimals,
     see kpi_definitions.sql) until the end, so no result depends on the order rows are added.
 -#}
@@ -52,13 +51,10 @@
     {%- set double = api.Column.translate_type('double') -%}
     {%- set additive = definitions | rejectattr('kind', 'equalto', 'statistic') | list -%}
     {%- set statistics = definitions | selectattr('kind', 'equalto', 'statistic') | list -%}
-    {%- set counted = statistics | selectattr('counted') | list -%}
-    {%- set held = statistics | rejectattr('counted') | list -%}
     {%- set measured = [] -%}
-    {%- for d in counted if d.of not in measured -%}{%- do measured.append(d.of) -%}{%- endfor -%}
-    {%- set joined = (['held_percentiles'] if held else []) -%}
-    {%- for of in measured -%}{%- do joined.append('percentiles_' ~ loop.index) -%}{%- endfor -%}
+    {%- for d in statistics if d.of not in measured -%}{%- do measured.append(d.of) -%}{%- endfor -%}
     {%- set group_keys = keys | join(', ') -%}
+    {%- set period_keys = group_keys ~ ', period_grain, period_start' -%}
     with
 
     day_measures as (
@@ -89,9 +85,7 @@
     summed as (
 
         select
-            {{ group_keys }},
-            period_grain,
-            period_start,
+            {{ period_keys }},
             sum({{ volume }}) as {{ volume }}
             {%- for d in additive %},
             sum({{ d.kpi }}__numerator) as {{ d.kpi }}__numerator
@@ -100,7 +94,7 @@
             {%- endif %}
             {%- endfor %}
         from days_by_period
-        group by {{ group_keys }}, period_grain, period_start
+        group by {{ period_keys }}
 
     ),
     {%- if statistics %}
@@ -110,73 +104,120 @@
         {{ agent_kpis.expand_periods(relation) }}
 
     ),
-    {%- if held %}
-
-    held_percentiles as (
-
-        select
-            {{ group_keys }},
-            period_grain,
-            period_start
-            {%- for d in held %},
-            {{ agent_kpis.percentile_cont(d.of, d.fraction) }} as {{ d.kpi }}__value
-            {%- endfor %}
-        from rows_by_period
-        group by {{ group_keys }}, period_grain, period_start
-
-    ),
     {%- endif %}
     {%- for of in measured %}
+    {%- set i = loop.index %}
+    {%- set wanted = statistics | selectattr('of', 'equalto', of) | list %}
 
-    value_counts_{{ loop.index }} as (
+    day_unit_counts_{{ i }} as (
 
         select
             {{ group_keys }},
-            period_grain,
-            period_start,
-            {{ of }} as measured_value,
+            period_day,
+            period_week,
+            period_month,
+            floor({{ of }}) as value_unit,
             count(*) as value_count
+        from {{ relation }}
+        where {{ of }} is not null
+        group by {{ group_keys }}, period_day, period_week, period_month, floor({{ of }})
+
+    ),
+
+    unit_counts_by_period_{{ i }} as (
+
+        {{ agent_kpis.expand_periods('day_unit_counts_' ~ i) }}
+
+    ),
+
+    ranked_units_{{ i }} as (
+
+        select
+            {{ period_keys }},
+            value_unit,
+            sum(sum(value_count)) over (
+                partition by {{ period_keys }}
+                order by value_unit
+                rows between unbounded preceding and current row
+            ) - sum(value_count) as values_before,
+            sum(value_count) as value_count,
+            sum(sum(value_count)) over (partition by {{ period_keys }}) as value_total
+        from unit_counts_by_period_{{ i }}
+        group by {{ period_keys }}, value_unit
+
+    ),
+
+    wanted_units_{{ i }} as (
+
+        -- the units that hold a rank some percentile interpolates between
+        select *
+        from ranked_units_{{ i }}
+        where
+            {%- set conditions = [] %}
+            {%- for d in wanted %}
+            {%- for bound in ['floor', 'ceil'] %}
+            {%- set rank = bound ~ '(cast(value_total - 1 as ' ~ double ~ ') * cast(' ~ d.fraction ~ ' as ' ~ double ~ '))' %}
+            {%- do conditions.append('(' ~ rank ~ ' >= values_before and ' ~ rank ~ ' < values_before + value_count)') %}
+            {%- endfor %}
+            {%- endfor %}
+            {{ conditions | join('\n            or ') }}
+
+    ),
+
+    measured_rows_{{ i }} as (
+
+        select
+            {{ period_keys }},
+            {{ of }} as measured_value
         from rows_by_period
         where {{ of }} is not null
-        group by {{ group_keys }}, period_grain, period_start, {{ of }}
 
     ),
 
-    ranked_values_{{ loop.index }} as (
+    {%- set unit_keys = [] %}
+    {%- for key in keys + ['period_grain', 'period_start', 'value_unit'] %}{% do unit_keys.append('wanted_units_' ~ i ~ '.' ~ key) %}{% endfor %}
+
+    ranked_values_{{ i }} as (
 
         select
-            *,
-            sum(value_count) over (
-                partition by {{ group_keys }}, period_grain, period_start
-                order by measured_value
-                rows between unbounded preceding and current row
-            ) as values_up_to,
-            sum(value_count) over (partition by {{ group_keys }}, period_grain, period_start) as value_total
-        from value_counts_{{ loop.index }}
+            {%- for key in keys %}
+            wanted_units_{{ i }}.{{ key }},
+            {%- endfor %}
+            wanted_units_{{ i }}.period_grain,
+            wanted_units_{{ i }}.period_start,
+            wanted_units_{{ i }}.value_total,
+            measured_rows_{{ i }}.measured_value,
+            wanted_units_{{ i }}.values_before + row_number() over (
+                partition by {{ unit_keys | join(', ') }}
+                order by measured_rows_{{ i }}.measured_value
+            ) - 1 as value_rank
+        from measured_rows_{{ i }}
+        inner join wanted_units_{{ i }}
+            on
+            {%- for key in keys %}
+            measured_rows_{{ i }}.{{ key }} = wanted_units_{{ i }}.{{ key }} and
+            {%- endfor %}
+            measured_rows_{{ i }}.period_grain = wanted_units_{{ i }}.period_grain
+            and measured_rows_{{ i }}.period_start is not distinct from wanted_units_{{ i }}.period_start
+            and floor(measured_rows_{{ i }}.measured_value) = wanted_units_{{ i }}.value_unit
 
     ),
 
-    percentiles_{{ loop.index }} as (
+    percentiles_{{ i }} as (
 
         select
-            {{ group_keys }},
-            period_grain,
-            period_start
-            {%- for d in counted if d.of == of %},
-            {#- the rank position in double precision, as percentile_cont computes it -#}
-            {%- set fraction = 'cast(' ~ d.fraction ~ ' as ' ~ double ~ ')' %}
-            {%- set row_position = 'cast(value_total - 1 as ' ~ double ~ ') * ' ~ fraction %}
-            {%- set position = 'cast(max(value_total) - 1 as ' ~ double ~ ') * ' ~ fraction %}
-            {%- set low = 'min(case when values_up_to > floor(' ~ row_position ~ ') then measured_value end)' %}
-            {%- set high = 'min(case when values_up_to > ceil(' ~ row_position ~ ') then measured_value end)' %}
+            {{ period_keys }}
+            {%- for d in wanted %},
+            {%- set position = 'cast(value_total - 1 as ' ~ double ~ ') * cast(' ~ d.fraction ~ ' as ' ~ double ~ ')' %}
+            {%- set low = 'min(case when value_rank = floor(' ~ position ~ ') then measured_value end)' %}
+            {%- set high = 'min(case when value_rank = ceil(' ~ position ~ ') then measured_value end)' %}
             {{ low }} + ({{ high }} - {{ low }}) * ({{ position }} - floor({{ position }})) as {{ d.kpi }}__value
             {%- endfor %}
-        from ranked_values_{{ loop.index }}
-        group by {{ group_keys }}, period_grain, period_start
+        from ranked_values_{{ i }}
+        group by {{ period_keys }}, value_total
 
     ),
     {%- endfor %}
-    {%- endif %}
 
     final as (
 
@@ -199,12 +240,12 @@
             {%- else %}
             cast(null as {{ double }}) as {{ d.kpi }}__numerator,
             cast(null as {{ double }}) as {{ d.kpi }}__denominator,
-            {%- set source = 'percentiles_' ~ (measured.index(d.of) + 1) if d.counted else 'held_percentiles' %}
-            cast({{ source }}.{{ d.kpi }}__value as {{ double }}) as {{ d.kpi }}__value
+            cast(percentiles_{{ measured.index(d.of) + 1 }}.{{ d.kpi }}__value as {{ double }}) as {{ d.kpi }}__value
             {%- endif %}{% if not loop.last %},{% endif %}
             {%- endfor %}
         from summed
-        {%- for percentiles in joined %}
+        {%- for of in measured %}
+        {%- set percentiles = 'percentiles_' ~ loop.index %}
         left join {{ percentiles }}
             on
             {%- for key in keys %}

@@ -3,8 +3,7 @@
       kpi       the public kpi_name
       kind      ratio (value = numerator / denominator, NULL when the denominator is 0),
                 count (value = numerator, no denominator), or
-                statistic (value only: the percentile `fraction` of the expression `of`;
-                `counted` when it has few distinct values, see kpi_measures)
+                statistic (value only: the percentile `fraction` of the expression `of`)
       numerator / denominator: aggregate expressions over the input rows
     Numerators are scaled so that value = numerator / denominator always holds (nps and
     policy_denials_per_100_tasks carry the factor 100), so BI tools can roll up by summing
@@ -20,10 +19,9 @@
         {'kpi': 'containment_rate', 'kind': 'ratio',
          'numerator': 'count(case when is_contained then 1 end)', 'denominator': 'count(*)'},
         {'kpi': 'ttr_p50_minutes', 'kind': 'statistic',
-         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.5, 'counted': false},
+         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.5},
         {'kpi': 'ttr_p90_minutes', 'kind': 'statistic',
-         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.9,
-         'counted': false},
+         'of': "case when terminal_event_type = 'completed' then resolution_minutes end", 'fraction': 0.9},
         {'kpi': 'sla_attainment_rate', 'kind': 'ratio',
          'numerator': 'count(case when is_within_sla then 1 end)', 'denominator': 'count(is_within_sla)'},
         {'kpi': 'human_minutes_per_task', 'kind': 'ratio',
@@ -91,10 +89,8 @@
         {'kpi': 'missing_idempotency_key_rate', 'kind': 'ratio',
          'numerator': 'count(case when is_side_effecting and not has_idempotency_key then 1 end)',
          'denominator': 'count(case when is_side_effecting then 1 end)'},
-        {'kpi': 'tool_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5,
-         'counted': true},
-        {'kpi': 'tool_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95,
-         'counted': true},
+        {'kpi': 'tool_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5},
+        {'kpi': 'tool_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95},
     ]) }}
 {%- endmacro %}
 
@@ -104,9 +100,7 @@
     {{ return([
         {'kpi': 'model_call_error_rate', 'kind': 'ratio',
          'numerator': "count(case when status = 'error' then 1 end)", 'denominator': 'count(status)'},
-        {'kpi': 'model_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5,
-         'counted': true},
-        {'kpi': 'model_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95,
-         'counted': true},
+        {'kpi': 'model_latency_p50_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.5},
+        {'kpi': 'model_latency_p95_ms', 'kind': 'statistic', 'of': 'duration_ms', 'fraction': 0.95},
     ]) }}
 {%- endmacro %}
