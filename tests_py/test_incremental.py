@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -11,10 +15,21 @@ import pytest
 from agent_kpis.contract import TABLES
 from agent_kpis.generator import GeneratorConfig, generate
 
-from conftest import END_DATE, columns, run_dbt
+from conftest import END_DATE, columns, query, run_dbt
 
 STRICT = ["--vars", '{"incremental_lookback_hours": 0}']  # no safety margin: arrival tracking alone
 COMPARED = {
+    # the intermediate models incremental by task
+    "intermediate.int_task_loads": "task_id",
+    "intermediate.int_task_lifecycles_derived": "task_id",
+    "intermediate.int_task_checks_verified": "task_id, check_name",
+    "intermediate.int_task_outcomes_classified": "task_id",
+    "intermediate.int_task_trust_signals": "task_id",
+    "intermediate.int_llm_calls_costed": "event_id",
+    "intermediate.int_task_model_costs": "task_id",
+    "intermediate.int_task_human_time": "task_id",
+    "intermediate.int_tool_attempts_chained": "event_id",
+    "intermediate.int_task_tool_signals": "task_id",
     "marts.fct_tasks": "task_id",
     "marts.fct_tool_calls": "event_id",
     "marts.kpi_scorecard": "kpi_name, period_grain, period_start",
@@ -71,8 +86,6 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[t
 def test_batches_carry_late_events_cross_batch_duplicates_and_reopens(
     batches: tuple[Path, list[list[tuple[str, Path]]]],
 ) -> None:
-    import json
-
     _source, parts = batches
 
     def ids(part: list[tuple[str, Path]], table: str) -> list[dict[str, object]]:
@@ -125,3 +138,87 @@ def test_incremental_batches_equal_one_full_refresh(
     shutil.copy(some_file, inc_raw / "task_events" / f"redelivered-{some_file.name}")
     run_dbt(["run", *STRICT], inc_raw, inc_wh)
     assert _snapshot(inc_wh) == incremental
+
+
+def _first(raw: Path, table: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    for path in sorted((raw / table).glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict) and match(row):
+                return row
+    raise AssertionError(f"no such row in {table}")
+
+
+def _shifted(timestamp: str, seconds: int) -> str:
+    moved = datetime.fromisoformat(timestamp.replace("Z", "+00:00")) + timedelta(seconds=seconds)
+    return moved.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def test_a_rederived_task_drops_rows_it_no_longer_derives_and_shared_keys_renumber(tmp_path: Path) -> None:
+    """Two late arrivals whose effect reaches rows that received nothing: an earlier
+    `created` event that changes a task's type (its required checks, rows of
+    int_task_checks_verified, must disappear: fails without the delete_derived_tasks
+    pre-hook), and another task's earlier success with the same (tool, idempotency key)
+    (the first task's success becomes a duplicate side effect: fails without re-deriving
+    the tasks sharing a key). Incremental must equal a full refresh, and both effects show."""
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "w.duckdb"
+    (wh.parent / "tmp").mkdir(parents=True)
+    generate(GeneratorConfig(tasks=300, days=4, seed=11, end_date=END_DATE), raw)
+    run_dbt(["seed"], raw, wh)
+    run_dbt(["run", *STRICT, "--full-refresh"], raw, wh)
+
+    created = _first(
+        raw, "task_events", lambda r: r.get("event_type") == "created" and r.get("task_type") == "refund_request"
+    )
+    success = _first(
+        raw,
+        "tool_calls",
+        lambda r: (
+            r.get("is_side_effecting") is True
+            and r.get("status") == "success"
+            and bool(r.get("idempotency_key"))
+            and r.get("task_id") != created["task_id"]
+        ),
+    )
+    other_task = _first(raw, "task_events", lambda r: r.get("task_id") not in (created["task_id"], success["task_id"]))[
+        "task_id"
+    ]
+    retyped = {
+        **created,
+        "event_id": "late-created",
+        "occurred_at": _shifted(created["occurred_at"], -60),
+        "task_type": "not_a_known_type",
+    }
+    earlier = {
+        **success,
+        "event_id": "late-success",
+        "call_id": "late-call",
+        "task_id": other_task,
+        "started_at": _shifted(success["started_at"], -60),
+        "ended_at": _shifted(success["started_at"], -59),
+    }
+    (raw / "task_events" / "late.jsonl").write_text(json.dumps(retyped) + "\n")
+    (raw / "tool_calls" / "late.jsonl").write_text(json.dumps(earlier) + "\n")
+    run_dbt(["run", *STRICT], raw, wh)
+    incremental = _snapshot(wh)
+
+    full_wh = tmp_path / "full" / "w.duckdb"
+    (full_wh.parent / "tmp").mkdir(parents=True)
+    run_dbt(["seed"], raw, full_wh)
+    run_dbt(["run", *STRICT, "--full-refresh"], raw, full_wh)
+    for table, rows in _snapshot(full_wh).items():
+        assert incremental[table] == rows, table
+
+    checks = query(
+        wh, f"select count(*) from intermediate.int_task_checks_verified where task_id = '{created['task_id']}'"
+    )
+    assert checks == [(0,)]
+    duplicate = query(
+        wh,
+        "select is_duplicate_side_effect from intermediate.int_tool_attempts_chained"
+        f" where event_id = '{success['event_id']}'",
+    )
+    assert duplicate == [(True,)]

@@ -1,8 +1,31 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
 
 llm_calls as (
 
     select * from {{ ref('int_llm_calls_unioned') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
@@ -100,9 +123,12 @@ final as (
         tokens.ended_at,
         tokens.duration_ms,
         tokens.status,
-        tokens.error_type
+        tokens.error_type,
+        derived_tasks.last_loaded_at
 
     from tokens
+    inner join derived_tasks
+        on tokens.task_id = derived_tasks.task_id
     left join valid_price
         on tokens.event_id = valid_price.event_id
 

@@ -1,13 +1,36 @@
 {#- One row per task (task_id) with model calls: calls, costed calls, model cost and tokens. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
 
 llm_calls as (
 
     select * from {{ ref('int_llm_calls_costed') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
-final as (
+per_task as (
 
     select
         task_id,
@@ -20,6 +43,17 @@ final as (
             as cached_input_tokens
     from llm_calls
     group by task_id
+
+),
+
+final as (
+
+    select
+        per_task.*,
+        derived_tasks.last_loaded_at
+    from per_task
+    inner join derived_tasks
+        on per_task.task_id = derived_tasks.task_id
 
 )
 

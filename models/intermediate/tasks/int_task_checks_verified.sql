@@ -1,14 +1,38 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
 
 verifications as (
 
     select * from {{ ref('stg_telemetry__verifications') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
 lifecycles as (
 
     select * from {{ ref('int_task_lifecycles_derived') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
@@ -69,9 +93,12 @@ final as (
         coalesce(latest_results.result_count, 0) > 1 as has_superseded_result,
         coalesce(latest_results.latest_status = 'passed', false) as is_passed,
         coalesce(latest_results.latest_status in ('failed', 'error'), false) as is_failed,
-        latest_results.latest_status is null as is_missing
+        latest_results.latest_status is null as is_missing,
+        derived_tasks.last_loaded_at
 
     from task_required_checks
+    inner join derived_tasks
+        on task_required_checks.task_id = derived_tasks.task_id
     left join latest_results
         on
             task_required_checks.task_id = latest_results.task_id

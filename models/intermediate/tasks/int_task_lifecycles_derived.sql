@@ -1,8 +1,31 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
 
 task_events as (
 
     select * from {{ ref('int_task_events_unioned') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
@@ -90,9 +113,12 @@ final as (
         per_task.region,
         per_task.product_line,
         per_task.customer_tier,
-        per_task.customer_key
+        per_task.customer_key,
+        derived_tasks.last_loaded_at
 
     from per_task
+    inner join derived_tasks
+        on per_task.task_id = derived_tasks.task_id
     left join latest_state_change
         on per_task.task_id = latest_state_change.task_id
 

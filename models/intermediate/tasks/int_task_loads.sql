@@ -1,10 +1,27 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 {#-
     One row per task (task_id) that has any row in any input, with the newest loaded_at of
-    those rows. fct_tasks rebuilds the tasks whose last_loaded_at is past its watermark: a
-    task with one new row anywhere (an event, a tool or model call, a check, a human
-    intervention, a policy event, feedback, an evaluation, a business outcome) is rebuilt
-    from all of its rows.
+    those rows. The per-task intermediate models and the facts re-derive the tasks whose
+    last_loaded_at is past their watermark: a task with one new row anywhere (an event, a
+    tool or model call, a check, a human intervention, a policy event, feedback, an
+    evaluation, a business outcome) is re-derived from all of its rows. Incremental: a run
+    reads only the rows loaded since the newest last_loaded_at in the table (minus the
+    lookback).
 -#}
+{%- set since_watermark -%}
+{%- if is_incremental() %}
+    where loaded_at > {{ agent_kpis.incremental_watermark('last_loaded_at') }}
+{%- endif %}
+{%- endset %}
+
 with
 
 task_events as (
@@ -66,47 +83,47 @@ loads as (
     select
         task_events.task_id,
         task_events.loaded_at
-    from task_events
+    from task_events{{ since_watermark }}
     union all
     select
         tool_calls.task_id,
         tool_calls.loaded_at
-    from tool_calls
+    from tool_calls{{ since_watermark }}
     union all
     select
         llm_calls.task_id,
         llm_calls.loaded_at
-    from llm_calls
+    from llm_calls{{ since_watermark }}
     union all
     select
         verifications.task_id,
         verifications.loaded_at
-    from verifications
+    from verifications{{ since_watermark }}
     union all
     select
         human_interventions.task_id,
         human_interventions.loaded_at
-    from human_interventions
+    from human_interventions{{ since_watermark }}
     union all
     select
         policy_events.task_id,
         policy_events.loaded_at
-    from policy_events
+    from policy_events{{ since_watermark }}
     union all
     select
         feedback.task_id,
         feedback.loaded_at
-    from feedback
+    from feedback{{ since_watermark }}
     union all
     select
         evaluations.task_id,
         evaluations.loaded_at
-    from evaluations
+    from evaluations{{ since_watermark }}
     union all
     select
         business_outcomes.task_id,
         business_outcomes.loaded_at
-    from business_outcomes
+    from business_outcomes{{ since_watermark }}
 
 ),
 

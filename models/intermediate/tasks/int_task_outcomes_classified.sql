@@ -1,14 +1,38 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
 
 lifecycles as (
 
     select * from {{ ref('int_task_lifecycles_derived') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
 checks as (
 
     select * from {{ ref('int_task_checks_verified') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
@@ -42,6 +66,8 @@ joined as (
         coalesce(check_summary.failed_check_count, 0) as failed_check_count,
         coalesce(check_summary.missing_check_count, 0) as missing_check_count
     from lifecycles
+    inner join derived_tasks
+        on lifecycles.task_id = derived_tasks.task_id
     left join task_definitions
         on lifecycles.task_type = task_definitions.task_type
     left join check_summary

@@ -3,29 +3,55 @@
     outcome: what the task did to trust and value, counted per task. Null where the task has
     none of that kind (fct_tasks reads null as 0 or false).
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
 
 policy_events as (
 
     select * from {{ ref('int_policy_events_unioned') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
 feedback as (
 
     select * from {{ ref('stg_telemetry__feedback') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
 evaluations as (
 
     select * from {{ ref('stg_telemetry__evaluations') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
 business_outcomes as (
 
     select * from {{ ref('stg_telemetry__business_outcomes') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
@@ -112,8 +138,11 @@ final as (
         feedback_per_task.is_opted_out,
         evaluations_per_task.evaluation_count,
         evaluations_per_task.evaluation_passed_count,
-        value_per_task.business_value_usd
+        value_per_task.business_value_usd,
+        derived_tasks.last_loaded_at
     from tasks
+    inner join derived_tasks
+        on tasks.task_id = derived_tasks.task_id
     left join policy_per_task
         on tasks.task_id = policy_per_task.task_id
     left join feedback_per_task

@@ -1,13 +1,36 @@
 {#- One row per task (task_id) with tool attempts: attempts, failures, logical calls, sensitive access. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
 
 tool_attempts as (
 
     select * from {{ ref('int_tool_attempts_chained') }}
+    where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),
 
-final as (
+per_task as (
 
     select
         task_id,
@@ -18,6 +41,17 @@ final as (
         max(case when has_clock_skew then 1 else 0 end) = 1 as has_tool_clock_skew
     from tool_attempts
     group by task_id
+
+),
+
+final as (
+
+    select
+        per_task.*,
+        derived_tasks.last_loaded_at
+    from per_task
+    inner join derived_tasks
+        on per_task.task_id = derived_tasks.task_id
 
 )
 

@@ -1,4 +1,27 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='task_id',
+        on_schema_change='fail',
+        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
+    )
+}}
+{#-
+    Incremental by task (docs/decisions.md, "Intermediate models incremental by task"),
+    with one cross-task rule: a successful side-effecting attempt is numbered among every
+    attempt with the same (tool, idempotency key), so a run also re-derives each task with
+    such an attempt sharing a key with a derived task's, and numbers every key of the tasks
+    it writes over all of that key's attempts.
+-#}
 with
+
+task_loads as (
+
+    select * from {{ ref('int_task_loads') }}
+
+),
 
 tool_calls as (
 
@@ -12,6 +35,63 @@ error_taxonomy as (
 
 ),
 
+side_effecting_successes as (
+
+    -- the attempts numbered per (tool, idempotency key)
+    select
+        event_id,
+        task_id,
+        tool_name,
+        idempotency_key,
+        started_at
+    from tool_calls
+    where is_side_effecting and status = 'success' and coalesce(trim(idempotency_key), '') <> ''
+
+),
+
+{%- if is_incremental() %}
+
+derived_tasks as (
+
+    {{ agent_kpis.derived_tasks('task_loads') }}
+
+),
+
+rederived_tasks as (
+
+    select derived_tasks.task_id from derived_tasks
+    union
+    select sharing.task_id
+    from side_effecting_successes as derived
+    inner join side_effecting_successes as sharing
+        on
+            derived.tool_name = sharing.tool_name
+            and derived.idempotency_key = sharing.idempotency_key
+    where {{ agent_kpis.in_derived_tasks('derived.task_id') }}
+
+),
+
+numbered_keys as (
+
+    -- every key of the attempts written, numbered over all of that key's attempts
+    select distinct
+        side_effecting_successes.tool_name,
+        side_effecting_successes.idempotency_key
+    from side_effecting_successes
+    where side_effecting_successes.task_id in (select rederived_tasks.task_id from rederived_tasks)
+
+),
+{%- endif %}
+
+task_tool_calls as (
+
+    select * from tool_calls
+    {%- if is_incremental() %}
+    where tool_calls.task_id in (select rederived_tasks.task_id from rederived_tasks)
+    {%- endif %}
+
+),
+
 ordered as (
 
     select
@@ -22,7 +102,7 @@ ordered as (
         ) as attempt_order,
         count(*) over (partition by call_id) as call_attempt_count,
         coalesce(trim(idempotency_key), '') <> '' as has_idempotency_key
-    from tool_calls
+    from task_tool_calls
 
 ),
 
@@ -38,15 +118,19 @@ final_attempts as (
 
 side_effects as (
 
-    -- successful side-effecting attempts, numbered per (tool, idempotency key)
     select
-        event_id,
+        side_effecting_successes.event_id,
         row_number() over (
-            partition by tool_name, idempotency_key
-            order by started_at, event_id
+            partition by side_effecting_successes.tool_name, side_effecting_successes.idempotency_key
+            order by side_effecting_successes.started_at, side_effecting_successes.event_id
         ) as side_effect_number
-    from ordered
-    where is_side_effecting and status = 'success' and has_idempotency_key
+    from side_effecting_successes
+    {%- if is_incremental() %}
+    inner join numbered_keys
+        on
+            side_effecting_successes.tool_name = numbered_keys.tool_name
+            and side_effecting_successes.idempotency_key = numbered_keys.idempotency_key
+    {%- endif %}
 
 ),
 
@@ -83,9 +167,12 @@ final as (
         ordered.has_clock_skew,
         ordered.sensitive_field_count,
         ordered.is_unknown_status,
-        ordered.is_unknown_error_category
+        ordered.is_unknown_error_category,
+        task_loads.last_loaded_at
 
     from ordered
+    inner join task_loads
+        on ordered.task_id = task_loads.task_id
     left join final_attempts
         on ordered.call_id = final_attempts.call_id
     left join error_taxonomy
