@@ -67,8 +67,66 @@ def _deliver(files: list[tuple[str, Path]], source: Path, target: Path) -> None:
         shutil.copy(path, dest)
 
 
+def _first(raw: Path, table: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    for path in sorted((raw / table).glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict) and match({**row, "_path": path}):
+                return {**row, "_path": path}
+    raise AssertionError(f"no such row in {table}")
+
+
+def _shifted(timestamp: str, seconds: int) -> str:
+    moved = datetime.fromisoformat(timestamp.replace("Z", "+00:00")) + timedelta(seconds=seconds)
+    return moved.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _late_arrivals(source: Path, first_batch: list[tuple[str, Path]]) -> tuple[list[tuple[str, Path]], dict[str, str]]:
+    """Two late lines whose effect reaches rows that receive nothing themselves: an earlier
+    `created` event that changes a first-batch task's type (the old type's required checks,
+    rows of int_task_checks_verified, must disappear: the delete_derived_tasks pre-hook),
+    and another task's earlier success with the same (tool, idempotency key) as a
+    first-batch success (which becomes a duplicate side effect: the key-sharing rule of
+    int_tool_attempts_chained)."""
+    first = {path for _, path in first_batch}
+
+    def in_first(table: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        return _first(source, table, lambda r: match(r) and r["_path"] in first)
+
+    created = in_first(
+        "task_events", lambda r: r.get("event_type") == "created" and r.get("task_type") == "refund_request"
+    )
+    success = in_first(
+        "tool_calls",
+        lambda r: (
+            r.get("is_side_effecting") is True
+            and r.get("status") == "success"
+            and bool(r.get("idempotency_key"))
+            and r.get("task_id") != created["task_id"]
+        ),
+    )
+    other = in_first("task_events", lambda r: r.get("task_id") not in (created["task_id"], success["task_id"]))
+    retyped = {**created, "event_id": "late-created", "task_type": "not_a_known_type"}
+    retyped["occurred_at"] = _shifted(created["occurred_at"], -60)
+    earlier = {**success, "event_id": "late-success", "call_id": "late-call", "task_id": other["task_id"]}
+    earlier["started_at"], earlier["ended_at"] = (
+        _shifted(success["started_at"], -60),
+        _shifted(success["started_at"], -59),
+    )
+    late = []
+    for table, row in (("task_events", retyped), ("tool_calls", earlier)):
+        path = source / table / f"{table}-late.jsonl"
+        row.pop("_path")
+        path.write_text(json.dumps(row) + "\n")
+        late.append(("late", path))
+    return late, {"retyped_task": created["task_id"], "renumbered_event": success["event_id"]}
+
+
 @pytest.fixture(scope="module")
-def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[tuple[str, Path]]]]:
+def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[tuple[str, Path]]], dict[str, str]]:
     source = tmp_path_factory.mktemp("all") / "raw"
     generate(GeneratorConfig(tasks=1200, days=9, seed=5, end_date=END_DATE), source)
     files = _files_by_day(source)
@@ -76,17 +134,22 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[t
     cut1, cut2 = days[len(days) // 3], days[2 * len(days) // 3]
     # evaluations arrive only from the second batch on: a table empty at the first build
     first_batch = [f for f in files if f[0] < cut1 and f[1].parent.name != STARTS_EMPTY]
-    return source, [
-        first_batch,
-        [f for f in files if f not in first_batch and f[0] < cut2],
-        [f for f in files if f[0] >= cut2],
-    ]
+    late, effects = _late_arrivals(source, first_batch)
+    return (
+        source,
+        [
+            first_batch,
+            [f for f in files if f not in first_batch and f[0] < cut2],
+            [f for f in files if f[0] >= cut2] + late,
+        ],
+        effects,
+    )
 
 
 def test_batches_carry_late_events_cross_batch_duplicates_and_reopens(
-    batches: tuple[Path, list[list[tuple[str, Path]]]],
+    batches: tuple[Path, list[list[tuple[str, Path]]], dict[str, str]],
 ) -> None:
-    _source, parts = batches
+    _source, parts, _ = batches
 
     def ids(part: list[tuple[str, Path]], table: str) -> list[dict[str, object]]:
         rows = []
@@ -108,9 +171,9 @@ def test_batches_carry_late_events_cross_batch_duplicates_and_reopens(
 
 
 def test_incremental_batches_equal_one_full_refresh(
-    batches: tuple[Path, list[list[tuple[str, Path]]]], tmp_path: Path
+    batches: tuple[Path, list[list[tuple[str, Path]]], dict[str, str]], tmp_path: Path
 ) -> None:
-    source, parts = batches
+    source, parts, effects = batches
     inc_raw, inc_wh = tmp_path / "inc" / "raw", tmp_path / "inc" / "wh" / "w.duckdb"
     full_raw, full_wh = tmp_path / "full" / "raw", tmp_path / "full" / "wh" / "w.duckdb"
     for wh in (inc_wh, full_wh):
@@ -128,6 +191,17 @@ def test_incremental_batches_equal_one_full_refresh(
     for table in COMPARED:
         assert len(incremental[table]) == len(full[table]), table
         assert incremental[table] == full[table], table
+    # the late arrivals took effect (so the comparison above covers them)
+    retyped = effects["retyped_task"]
+    assert query(inc_wh, f"select count(*) from intermediate.int_task_checks_verified where task_id = '{retyped}'") == [
+        (0,)
+    ]
+    renumbered = query(
+        inc_wh,
+        "select is_duplicate_side_effect from intermediate.int_tool_attempts_chained"
+        f" where event_id = '{effects['renumbered_event']}'",
+    )
+    assert renumbered == [(True,)]
 
     # a run with no new file changes nothing
     run_dbt(["run", *STRICT], inc_raw, inc_wh)
@@ -138,87 +212,3 @@ def test_incremental_batches_equal_one_full_refresh(
     shutil.copy(some_file, inc_raw / "task_events" / f"redelivered-{some_file.name}")
     run_dbt(["run", *STRICT], inc_raw, inc_wh)
     assert _snapshot(inc_wh) == incremental
-
-
-def _first(raw: Path, table: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    for path in sorted((raw / table).glob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(row, dict) and match(row):
-                return row
-    raise AssertionError(f"no such row in {table}")
-
-
-def _shifted(timestamp: str, seconds: int) -> str:
-    moved = datetime.fromisoformat(timestamp.replace("Z", "+00:00")) + timedelta(seconds=seconds)
-    return moved.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def test_a_rederived_task_drops_rows_it_no_longer_derives_and_shared_keys_renumber(tmp_path: Path) -> None:
-    """Two late arrivals whose effect reaches rows that received nothing: an earlier
-    `created` event that changes a task's type (its required checks, rows of
-    int_task_checks_verified, must disappear: fails without the delete_derived_tasks
-    pre-hook), and another task's earlier success with the same (tool, idempotency key)
-    (the first task's success becomes a duplicate side effect: fails without re-deriving
-    the tasks sharing a key). Incremental must equal a full refresh, and both effects show."""
-    raw, wh = tmp_path / "raw", tmp_path / "wh" / "w.duckdb"
-    (wh.parent / "tmp").mkdir(parents=True)
-    generate(GeneratorConfig(tasks=300, days=4, seed=11, end_date=END_DATE), raw)
-    run_dbt(["seed"], raw, wh)
-    run_dbt(["run", *STRICT, "--full-refresh"], raw, wh)
-
-    created = _first(
-        raw, "task_events", lambda r: r.get("event_type") == "created" and r.get("task_type") == "refund_request"
-    )
-    success = _first(
-        raw,
-        "tool_calls",
-        lambda r: (
-            r.get("is_side_effecting") is True
-            and r.get("status") == "success"
-            and bool(r.get("idempotency_key"))
-            and r.get("task_id") != created["task_id"]
-        ),
-    )
-    other_task = _first(raw, "task_events", lambda r: r.get("task_id") not in (created["task_id"], success["task_id"]))[
-        "task_id"
-    ]
-    retyped = {
-        **created,
-        "event_id": "late-created",
-        "occurred_at": _shifted(created["occurred_at"], -60),
-        "task_type": "not_a_known_type",
-    }
-    earlier = {
-        **success,
-        "event_id": "late-success",
-        "call_id": "late-call",
-        "task_id": other_task,
-        "started_at": _shifted(success["started_at"], -60),
-        "ended_at": _shifted(success["started_at"], -59),
-    }
-    (raw / "task_events" / "late.jsonl").write_text(json.dumps(retyped) + "\n")
-    (raw / "tool_calls" / "late.jsonl").write_text(json.dumps(earlier) + "\n")
-    run_dbt(["run", *STRICT], raw, wh)
-    incremental = _snapshot(wh)
-
-    full_wh = tmp_path / "full" / "w.duckdb"
-    (full_wh.parent / "tmp").mkdir(parents=True)
-    run_dbt(["seed"], raw, full_wh)
-    run_dbt(["run", *STRICT, "--full-refresh"], raw, full_wh)
-    for table, rows in _snapshot(full_wh).items():
-        assert incremental[table] == rows, table
-
-    checks = query(
-        wh, f"select count(*) from intermediate.int_task_checks_verified where task_id = '{created['task_id']}'"
-    )
-    assert checks == [(0,)]
-    duplicate = query(
-        wh,
-        "select is_duplicate_side_effect from intermediate.int_tool_attempts_chained"
-        f" where event_id = '{success['event_id']}'",
-    )
-    assert duplicate == [(True,)]
