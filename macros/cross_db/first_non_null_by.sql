@@ -7,15 +7,6 @@
     first({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null)
 {%- endmacro %}
 
-{#- Where every term ascends: arg_min over a row of the terms (docs/decisions.md, "Ordered aggregates"). -#}
-{% macro duckdb__first_non_null_by(expr, order_by) -%}
-    {%- if ' desc' in order_by | lower -%}
-        {{ agent_kpis.default__first_non_null_by(expr, order_by) }}
-    {%- else -%}
-        arg_min({{ expr }}, ({{ order_by }})) filter (where {{ expr }} is not null)
-    {%- endif -%}
-{%- endmacro %}
-
 {% macro postgres__first_non_null_by(expr, order_by) -%}
     (array_agg({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null))[1]
 {%- endmacro %}

@@ -52,7 +52,8 @@ customer_tasks as (
         task_id,
         customer_key,
         created_at,
-        lag(created_at) over (partition by customer_key order by created_at, task_id) as previous_task_created_at
+        lag(created_at) over (partition by customer_key order by created_at, task_id) as previous_task_created_at,
+        row_number() over (partition by customer_key order by created_at, task_id) as customer_task_number
     from tasks
     where customer_key is not null
 
@@ -69,6 +70,7 @@ terminal_customer_tasks as (
         terminal_tasks_by_cohort.period_day,
         terminal_tasks_by_cohort.period_week,
         terminal_tasks_by_cohort.period_month,
+        customer_tasks.customer_task_number,
         case
             when
                 customer_tasks.previous_task_created_at
@@ -95,7 +97,9 @@ customers_per_period as (
         customer_key,
         period_grain,
         period_start,
-        {{ agent_kpis.first_non_null_by('had_recent_previous_task', 'created_at, task_id') }} as is_repeat_customer
+        -- the flag of the customer's first task in the period: the lowest task number, whose
+        -- flag is the last bit of number × 2 + flag (docs/decisions.md, "Ordered aggregates")
+        mod(min(customer_task_number * 2 + had_recent_previous_task), 2) as is_repeat_customer
     from terminal_customer_tasks_by_period
     group by {{ keys | join(', ') }}, customer_key, period_grain, period_start
 
