@@ -6,11 +6,11 @@
 -#}
 {% macro derived_tasks(task_loads) -%}
     select
-        {{ task_loads }}.task_id,
-        {{ task_loads }}.last_loaded_at
+        task_id,
+        last_loaded_at
     from {{ task_loads }}
     {%- if is_incremental() %}
-    where {{ task_loads }}.last_loaded_at > {{ agent_kpis.incremental_watermark('last_loaded_at') }}
+    where last_loaded_at > {{ agent_kpis.incremental_watermark('last_loaded_at') }}
     {%- endif %}
 {%- endmacro %}
 
@@ -33,9 +33,20 @@
     {%- if is_incremental() %}
     delete from {{ this }}
     where task_id in (
-        select int_task_loads.task_id
-        from {{ ref('int_task_loads') }} as int_task_loads
-        where int_task_loads.last_loaded_at > {{ agent_kpis.incremental_watermark('last_loaded_at') }}
+        select derived.task_id
+        from ({{ agent_kpis.derived_tasks(ref('int_task_loads')) }}) as derived
     )
     {%- endif %}
+{%- endmacro %}
+
+{#- The config of every model incremental by task: {{ config(**agent_kpis.incremental_by_task()) }}. -#}
+{% macro incremental_by_task() -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': 'task_id',
+        'on_schema_change': 'fail',
+        'pre_hook': '{{ agent_kpis.delete_derived_tasks() }}',
+        'meta': {'rows_loaded_at_column': 'last_loaded_at'},
+    }) }}
 {%- endmacro %}

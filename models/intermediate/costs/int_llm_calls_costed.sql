@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='task_id',
-        on_schema_change='fail',
-        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
-        meta={'rows_loaded_at_column': 'last_loaded_at'},
-    )
-}}
+{{ config(**agent_kpis.incremental_by_task()) }}
 with
 
 task_loads as (

@@ -1,14 +1,5 @@
 {#- One row per task (task_id) with model calls: calls, costed calls, model cost and tokens. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='task_id',
-        on_schema_change='fail',
-        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
-        meta={'rows_loaded_at_column': 'last_loaded_at'},
-    )
-}}
+{{ config(**agent_kpis.incremental_by_task()) }}
 with
 
 task_loads as (
@@ -26,34 +17,27 @@ derived_tasks as (
 llm_calls as (
 
     select * from {{ ref('int_llm_calls_costed') }}
-    where {{ agent_kpis.in_derived_tasks('task_id') }}
-
-),
-
-per_task as (
-
-    select
-        task_id,
-        count(*) as llm_call_count,
-        count(case when not is_unpriced then 1 end) as costed_llm_call_count,
-        sum({{ agent_kpis.exact_sum_cast('cost_usd', 'money') }}) as model_cost_usd,
-        sum(greatest(coalesce(input_tokens, 0), 0)) as input_tokens,
-        sum(greatest(coalesce(output_tokens, 0), 0)) as output_tokens,
-        sum(least(greatest(coalesce(cached_input_tokens, 0), 0), greatest(coalesce(input_tokens, 0), 0)))
-            as cached_input_tokens
-    from llm_calls
-    group by task_id
 
 ),
 
 final as (
 
     select
-        per_task.*,
+        llm_calls.task_id,
+        count(*) as llm_call_count,
+        count(case when not llm_calls.is_unpriced then 1 end) as costed_llm_call_count,
+        sum({{ agent_kpis.exact_sum_cast('llm_calls.cost_usd', 'money') }}) as model_cost_usd,
+        sum(greatest(coalesce(llm_calls.input_tokens, 0), 0)) as input_tokens,
+        sum(greatest(coalesce(llm_calls.output_tokens, 0), 0)) as output_tokens,
+        sum(least(
+            greatest(coalesce(llm_calls.cached_input_tokens, 0), 0),
+            greatest(coalesce(llm_calls.input_tokens, 0), 0)
+        )) as cached_input_tokens,
         derived_tasks.last_loaded_at
-    from per_task
+    from llm_calls
     inner join derived_tasks
-        on per_task.task_id = derived_tasks.task_id
+        on llm_calls.task_id = derived_tasks.task_id
+    group by llm_calls.task_id, derived_tasks.last_loaded_at
 
 )
 

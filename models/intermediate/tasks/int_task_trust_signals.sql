@@ -3,16 +3,7 @@
     outcome: what the task did to trust and value, counted per task. Null where the task has
     none of that kind (fct_tasks reads null as 0 or false).
 -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='task_id',
-        on_schema_change='fail',
-        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
-        meta={'rows_loaded_at_column': 'last_loaded_at'},
-    )
-}}
+{{ config(**agent_kpis.incremental_by_task()) }}
 with
 
 task_loads as (

@@ -1,14 +1,5 @@
 {#- One row per task (task_id) with tool attempts: attempts, failures, logical calls, sensitive access. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='task_id',
-        on_schema_change='fail',
-        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
-        meta={'rows_loaded_at_column': 'last_loaded_at'},
-    )
-}}
+{{ config(**agent_kpis.incremental_by_task()) }}
 with
 
 task_loads as (
@@ -26,32 +17,23 @@ derived_tasks as (
 tool_attempts as (
 
     select * from {{ ref('int_tool_attempts_chained') }}
-    where {{ agent_kpis.in_derived_tasks('task_id') }}
-
-),
-
-per_task as (
-
-    select
-        task_id,
-        count(*) as tool_attempt_count,
-        count(case when status <> 'success' then 1 end) as failed_tool_attempt_count,
-        count(distinct call_id) as tool_call_count,
-        max(case when sensitive_field_count > 0 then 1 else 0 end) = 1 as has_sensitive_tool_access,
-        max(case when has_clock_skew then 1 else 0 end) = 1 as has_tool_clock_skew
-    from tool_attempts
-    group by task_id
 
 ),
 
 final as (
 
     select
-        per_task.*,
+        tool_attempts.task_id,
+        count(*) as tool_attempt_count,
+        count(case when tool_attempts.status <> 'success' then 1 end) as failed_tool_attempt_count,
+        count(distinct tool_attempts.call_id) as tool_call_count,
+        max(case when tool_attempts.sensitive_field_count > 0 then 1 else 0 end) = 1 as has_sensitive_tool_access,
+        max(case when tool_attempts.has_clock_skew then 1 else 0 end) = 1 as has_tool_clock_skew,
         derived_tasks.last_loaded_at
-    from per_task
+    from tool_attempts
     inner join derived_tasks
-        on per_task.task_id = derived_tasks.task_id
+        on tool_attempts.task_id = derived_tasks.task_id
+    group by tool_attempts.task_id, derived_tasks.last_loaded_at
 
 )
 

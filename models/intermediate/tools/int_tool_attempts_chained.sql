@@ -1,13 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='task_id',
-        on_schema_change='fail',
-        pre_hook="{{ agent_kpis.delete_derived_tasks() }}",
-        meta={'rows_loaded_at_column': 'last_loaded_at'},
-    )
-}}
+{{ config(**agent_kpis.incremental_by_task()) }}
 {#-
     Incremental by task (docs/decisions.md, "Intermediate models incremental by task"),
     with one cross-task rule: a successful side-effecting attempt is numbered among every
@@ -35,6 +26,15 @@ error_taxonomy as (
 
 ),
 
+keyed_tool_calls as (
+
+    select
+        *,
+        coalesce(trim(idempotency_key), '') <> '' as has_idempotency_key
+    from tool_calls
+
+),
+
 side_effecting_successes as (
 
     -- the attempts numbered per (tool, idempotency key)
@@ -44,8 +44,8 @@ side_effecting_successes as (
         tool_name,
         idempotency_key,
         started_at
-    from tool_calls
-    where is_side_effecting and status = 'success' and coalesce(trim(idempotency_key), '') <> ''
+    from keyed_tool_calls
+    where is_side_effecting and status = 'success' and has_idempotency_key
 
 ),
 
@@ -85,9 +85,9 @@ numbered_keys as (
 
 task_tool_calls as (
 
-    select * from tool_calls
+    select * from keyed_tool_calls
     {%- if is_incremental() %}
-    where tool_calls.task_id in (select rederived_tasks.task_id from rederived_tasks)
+    where keyed_tool_calls.task_id in (select rederived_tasks.task_id from rederived_tasks)
     {%- endif %}
 
 ),
@@ -100,8 +100,7 @@ ordered as (
             partition by call_id
             order by attempt, started_at, event_id
         ) as attempt_order,
-        count(*) over (partition by call_id) as call_attempt_count,
-        coalesce(trim(idempotency_key), '') <> '' as has_idempotency_key
+        count(*) over (partition by call_id) as call_attempt_count
     from task_tool_calls
 
 ),
