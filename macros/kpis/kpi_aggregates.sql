@@ -108,6 +108,9 @@
     {%- for of in measured %}
     {%- set i = loop.index %}
     {%- set wanted = statistics | selectattr('of', 'equalto', of) | list %}
+    {#- the 0-based rank position percentile_cont interpolates at, per KPI (value_total: the group's count) -#}
+    {%- set positions = {} %}
+    {%- for d in wanted %}{% do positions.update({d.kpi: 'cast(value_total - 1 as ' ~ double ~ ') * cast(' ~ d.fraction ~ ' as ' ~ double ~ ')'}) %}{% endfor %}
 
     day_unit_counts_{{ i }} as (
 
@@ -156,7 +159,7 @@
             {%- set conditions = [] %}
             {%- for d in wanted %}
             {%- for bound in ['floor', 'ceil'] %}
-            {%- set rank = bound ~ '(cast(value_total - 1 as ' ~ double ~ ') * cast(' ~ d.fraction ~ ' as ' ~ double ~ '))' %}
+            {%- set rank = bound ~ '(' ~ positions[d.kpi] ~ ')' %}
             {%- do conditions.append('(' ~ rank ~ ' >= values_before and ' ~ rank ~ ' < values_before + value_count)') %}
             {%- endfor %}
             {%- endfor %}
@@ -208,7 +211,7 @@
         select
             {{ period_keys }}
             {%- for d in wanted %},
-            {%- set position = 'cast(value_total - 1 as ' ~ double ~ ') * cast(' ~ d.fraction ~ ' as ' ~ double ~ ')' %}
+            {%- set position = positions[d.kpi] %}
             {%- set low = 'min(case when value_rank = floor(' ~ position ~ ') then measured_value end)' %}
             {%- set high = 'min(case when value_rank = ceil(' ~ position ~ ') then measured_value end)' %}
             {{ low }} + ({{ high }} - {{ low }}) * ({{ position }} - floor({{ position }})) as {{ d.kpi }}__value
