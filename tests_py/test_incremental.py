@@ -32,11 +32,17 @@ COMPARED = {
     "intermediate.int_task_tool_signals": "task_id",
     "marts.fct_tasks": "task_id",
     "marts.fct_tool_calls": "event_id",
+    # the KPI measures incremental by period
+    "kpi_computation.kpi_task_measures": "cohort_dimension, cohort_value, period_grain, period_start",
+    "kpi_computation.kpi_tool_measures": "cohort_dimension, cohort_value, period_grain, period_start",
+    "kpi_computation.kpi_llm_measures": "cohort_dimension, cohort_value, period_grain, period_start",
     "marts.kpi_scorecard": "kpi_name, period_grain, period_start",
     "marts.kpi_by_cohort": "kpi_name, period_grain, period_start, cohort_dimension, cohort_value",
 }
 TECHNICAL = {"last_loaded_at"}  # when a row was derived, not what it says
 STARTS_EMPTY = "evaluations"
+EARLIER = -2 * 86400 - 60  # seconds between a first-batch success and another task's, same key
+MOVED_TO = "2026-04-02T10:00:00Z"  # another day, ISO week and month than any first-batch day
 
 
 def _snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -84,13 +90,54 @@ def _shifted(timestamp: str, seconds: int) -> str:
     return moved.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _late_arrivals(source: Path, first_batch: list[tuple[str, Path]]) -> tuple[list[tuple[str, Path]], dict[str, str]]:
-    """Two late lines whose effect reaches rows that receive nothing themselves: an earlier
-    `created` event that changes a first-batch task's type (the old type's required checks,
-    rows of int_task_checks_verified, must disappear: the delete_derived_tasks pre-hook),
-    and another task's earlier success with the same (tool, idempotency key) as a
-    first-batch success (which becomes a duplicate side effect: the key-sharing rule of
-    int_tool_attempts_chained)."""
+def _utc_day(timestamp: object) -> str:
+    try:
+        return datetime.fromisoformat(str(timestamp).replace("Z", "+00:00")).astimezone(UTC).date().isoformat()
+    except ValueError:
+        return ""
+
+
+def _rows(raw: Path, table: str) -> list[dict[str, Any]]:
+    rows = []
+    for path in sorted((raw / table).glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict):
+                rows.append(row)
+    return rows
+
+
+def _counted_days(raw: Path) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """Every task's terminal-event days, and the days of its tool and model calls: the days
+    a KPI can count it on."""
+    terminal: dict[str, list[str]] = {}
+    calls: dict[str, set[str]] = {}
+    for row in _rows(raw, "task_events"):
+        if row.get("event_type") in ("completed", "failed", "abandoned", "reopened"):
+            terminal.setdefault(str(row.get("task_id")), []).append(_utc_day(row.get("occurred_at")))
+    for table in ("tool_calls", "llm_calls"):
+        for row in _rows(raw, table):
+            calls.setdefault(str(row.get("task_id")), set()).add(_utc_day(row.get("started_at")))
+    return terminal, calls
+
+
+def _late_arrivals(
+    source: Path, first_batch: list[tuple[str, Path]]
+) -> tuple[list[list[tuple[str, Path]]], dict[str, str]]:
+    """Late lines whose effect reaches rows that receive nothing themselves:
+    - an earlier `created` event that changes a first-batch task's type (the old type's
+      required checks, rows of int_task_checks_verified, must disappear: the
+      delete_derived_tasks pre-hook);
+    - a first-batch completed task reopened and completed again in April: it leaves its
+      day, ISO week and month and enters others (the ledger's day it left);
+    - in a batch of its own, another task's success two days earlier with the same (tool,
+      idempotency key) as a first-batch success, which becomes a duplicate side effect (the
+      key-sharing rule of int_tool_attempts_chained) on a day nothing else of that batch
+      reaches (the ledger re-derives the key-sharing task).
+    Returns the task-event lines and the tool-call line, one batch each."""
     first = {path for _, path in first_batch}
 
     def in_first(table: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
@@ -108,21 +155,51 @@ def _late_arrivals(source: Path, first_batch: list[tuple[str, Path]]) -> tuple[l
             and r.get("task_id") != created["task_id"]
         ),
     )
-    other = in_first("task_events", lambda r: r.get("task_id") not in (created["task_id"], success["task_id"]))
+    terminal, calls = _counted_days(source)
+
+    def counted(task: object) -> set[str]:
+        return set(terminal.get(str(task), [])) | calls.get(str(task), set())
+
+    other = in_first(
+        "task_events",
+        lambda r: (
+            r.get("task_id") not in (created["task_id"], success["task_id"])
+            # counted on neither the success's day nor the day of its new success
+            and not counted(r.get("task_id"))
+            & {_utc_day(success["started_at"]), _utc_day(_shifted(success["started_at"], EARLIER))}
+        ),
+    )
+    completed = in_first(
+        "task_events",
+        lambda r: (
+            r.get("event_type") == "completed"
+            and r.get("task_id") not in (created["task_id"], success["task_id"], other["task_id"])
+            # its only terminal event, on a day without a call of it: it leaves the day entirely
+            and len(terminal.get(str(r.get("task_id")), [])) == 1
+            and _utc_day(r.get("occurred_at")) not in calls.get(str(r.get("task_id")), set())
+        ),
+    )
     retyped = {**created, "event_id": "late-created", "task_type": "not_a_known_type"}
     retyped["occurred_at"] = _shifted(created["occurred_at"], -60)
     earlier = {**success, "event_id": "late-success", "call_id": "late-call", "task_id": other["task_id"]}
     earlier["started_at"], earlier["ended_at"] = (
-        _shifted(success["started_at"], -60),
-        _shifted(success["started_at"], -59),
+        _shifted(success["started_at"], EARLIER),
+        _shifted(success["started_at"], EARLIER + 1),
     )
+    reopened = {**completed, "event_id": "late-reopened", "event_type": "reopened"}
+    reopened["occurred_at"] = _shifted(completed["occurred_at"], 60)
+    recompleted = {**completed, "event_id": "late-recompleted", "occurred_at": MOVED_TO}
     late = []
-    for table, row in (("task_events", retyped), ("tool_calls", earlier)):
+    for table, rows in (("task_events", [retyped, reopened, recompleted]), ("tool_calls", [earlier])):
         path = source / table / f"{table}-late.jsonl"
-        row.pop("_path")
-        path.write_text(json.dumps(row) + "\n")
-        late.append(("late", path))
-    return late, {"retyped_task": created["task_id"], "renumbered_event": success["event_id"]}
+        path.write_text("".join(json.dumps({k: v for k, v in row.items() if k != "_path"}) + "\n" for row in rows))
+        late.append([("late", path)])
+    return late, {
+        "retyped_task": created["task_id"],
+        "renumbered_event": success["event_id"],
+        "moved_task": completed["task_id"],
+        "moved_from": _utc_day(completed["occurred_at"]),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +217,8 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[t
         [
             first_batch,
             [f for f in files if f not in first_batch and f[0] < cut2],
-            [f for f in files if f[0] >= cut2] + late,
+            [f for f in files if f[0] >= cut2] + late[0],
+            late[1],
         ],
         effects,
     )
@@ -179,11 +257,15 @@ def test_incremental_batches_equal_one_full_refresh(
     for wh in (inc_wh, full_wh):
         (wh.parent / "tmp").mkdir(parents=True)
     assert not any(f.parent.name == STARTS_EMPTY for _, f in parts[0])
+    moved = effects["moved_task"]
+    resolved_date = f"select cast(resolved_date as varchar) from marts.fct_tasks where task_id = '{moved}'"
     for i, part in enumerate(parts):
         _deliver(part, source, inc_raw)
         if i == 0:
             run_dbt(["seed"], inc_raw, inc_wh)
         run_dbt(["run", *STRICT, *(["--full-refresh"] if i == 0 else [])], inc_raw, inc_wh)
+        if i == 1:  # before the late lines: the task to be moved is counted on its first day
+            assert query(inc_wh, resolved_date) == [(effects["moved_from"],)]
     _deliver([f for part in parts for f in part], source, full_raw)
     run_dbt(["seed", "--full-refresh"], full_raw, full_wh)
     run_dbt(["run", "--full-refresh", *STRICT], full_raw, full_wh)
@@ -202,6 +284,15 @@ def test_incremental_batches_equal_one_full_refresh(
         f" where event_id = '{effects['renumbered_event']}'",
     )
     assert renumbered == [(True,)]
+    assert query(inc_wh, resolved_date) == [(MOVED_TO[:10],)]
+    ledger = query(
+        inc_wh,
+        "select cast(period_day as varchar), is_counted from kpi_computation.kpi_task_counted_days"
+        f" where task_id = '{moved}'"
+        f" and period_day in (date '{effects['moved_from']}', date '{MOVED_TO[:10]}')"
+        " order by period_day",
+    )
+    assert ledger == [(effects["moved_from"], False), (MOVED_TO[:10], True)], ledger
 
     # a run with no new file changes nothing
     run_dbt(["run", *STRICT], inc_raw, inc_wh)

@@ -50,3 +50,39 @@
         'meta': {'rows_loaded_at_column': 'last_loaded_at'},
     }) }}
 {%- endmacro %}
+
+{#- Whether an idempotency key is given (not null, not blank). -#}
+{% macro has_idempotency_key(column) -%}
+    coalesce(trim({{ column }}), '') <> ''
+{%- endmacro %}
+
+{#-
+    The successful side-effecting attempts with a key (event_id, task_id, tool_name,
+    idempotency_key, started_at) of a relation of tool calls: the attempts numbered per
+    (tool, idempotency key), where a second success is a duplicate side effect.
+-#}
+{% macro side_effecting_successes(tool_calls) -%}
+    select
+        event_id,
+        task_id,
+        tool_name,
+        idempotency_key,
+        started_at
+    from {{ tool_calls }}
+    where is_side_effecting and status = 'success' and {{ agent_kpis.has_idempotency_key('idempotency_key') }}
+{%- endmacro %}
+
+{#-
+    The tasks (task_id) with a side-effecting success that shares its (tool, idempotency
+    key) with a success of a task in the derived_tasks CTE: a new success can make theirs
+    a duplicate, so they are re-derived too.
+-#}
+{% macro tasks_sharing_keys(successes) -%}
+    select sharing.task_id
+    from {{ successes }} as derived
+    inner join {{ successes }} as sharing
+        on
+            derived.tool_name = sharing.tool_name
+            and derived.idempotency_key = sharing.idempotency_key
+    where {{ agent_kpis.in_derived_tasks('derived.task_id') }}
+{%- endmacro %}

@@ -8,10 +8,10 @@
 {#-
     Repeats each row once per period grain: (period_grain, period_start) is
     (day, period_day), (week, period_week), (month, period_month) and (all, null), so one
-    plain GROUP BY gives every grain.
+    plain GROUP BY gives every grain (or those in `grains`).
 -#}
-{% macro expand_periods(relation) -%}
-    {%- for grain in ['day', 'week', 'month', 'all'] %}
+{% macro expand_periods(relation, grains=['day', 'week', 'month', 'all']) -%}
+    {%- for grain in grains %}
     select
         *,
         '{{ grain }}' as period_grain,

@@ -30,7 +30,7 @@ keyed_tool_calls as (
 
     select
         *,
-        coalesce(trim(idempotency_key), '') <> '' as has_idempotency_key
+        {{ agent_kpis.has_idempotency_key('idempotency_key') }} as has_idempotency_key
     from tool_calls
 
 ),
@@ -38,14 +38,7 @@ keyed_tool_calls as (
 side_effecting_successes as (
 
     -- the attempts numbered per (tool, idempotency key)
-    select
-        event_id,
-        task_id,
-        tool_name,
-        idempotency_key,
-        started_at
-    from keyed_tool_calls
-    where is_side_effecting and status = 'success' and has_idempotency_key
+    {{ agent_kpis.side_effecting_successes('tool_calls') }}
 
 ),
 
@@ -61,13 +54,7 @@ rederived_tasks as (
 
     select derived_tasks.task_id from derived_tasks
     union
-    select sharing.task_id
-    from side_effecting_successes as derived
-    inner join side_effecting_successes as sharing
-        on
-            derived.tool_name = sharing.tool_name
-            and derived.idempotency_key = sharing.idempotency_key
-    where {{ agent_kpis.in_derived_tasks('derived.task_id') }}
+    {{ agent_kpis.tasks_sharing_keys('side_effecting_successes') }}
 
 ),
 
