@@ -6,6 +6,7 @@
         on_schema_change='fail',
     )
 }}
+-- depends_on: {{ ref('int_tool_calls_unioned') }}
 {#-
     The ledger of the KPI periods (docs/decisions.md, "KPI measures rebuilt by period"): one
     row per task and UTC day that a task KPI, tool KPI or model-call KPI counts the task's
