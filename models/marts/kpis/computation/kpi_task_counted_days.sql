@@ -6,7 +6,6 @@
         on_schema_change='fail',
     )
 }}
--- depends_on: {{ ref('int_tool_calls_unioned') }}
 {#-
     The ledger of the KPI periods (docs/decisions.md, "KPI measures rebuilt by period"): one
     row per task and UTC day that a task KPI, tool KPI or model-call KPI counts the task's
@@ -16,6 +15,8 @@
     watermark, and the tasks whose side-effecting success shares a key with theirs), with
     the day rows they had before.
 -#}
+-- depends_on: {{ ref('int_tool_calls_unioned') }} (read only in an incremental run)
+
 with
 
 task_loads as (
