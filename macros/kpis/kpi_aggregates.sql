@@ -49,8 +49,8 @@
     Incremental by period (docs/decisions.md, "KPI measures rebuilt by period"): an
     incremental run writes only the days, weeks and months the ledger shows changed, and
     all. Their counts and ratios sum the day rows of the changed days, recomputed, with the
-    stored day rows of the others; their percentiles read the rows of the changed weeks and
-    months, and every row for all.
+    stored day rows of the others; their percentiles count every row's unit once and read
+    back the values of the wanted units of the changed periods.
 -#}
 {% macro kpi_measures(relation, definitions, keys, volume, ledger) -%}
     {%- set double = api.Column.translate_type('double') -%}
@@ -61,12 +61,6 @@
     {%- set group_keys = keys | join(', ') -%}
     {%- set period_keys = group_keys ~ ', period_grain, period_start' -%}
     {%- set by_period = is_incremental() -%}
-    {#- each scope: the rows it reads and the grains it computes -#}
-    {%- if by_period -%}
-    {%- set scopes = [('rows_in_scope', ['day', 'week', 'month']), (relation, ['all'])] -%}
-    {%- else -%}
-    {%- set scopes = [(relation, ['day', 'week', 'month', 'all'])] -%}
-    {%- endif -%}
     {%- set additive_columns = [volume] -%}
     {%- for d in additive -%}
     {%- do additive_columns.append(d.kpi ~ '__numerator') -%}
@@ -78,16 +72,6 @@
     changed_periods as (
 
         {{ agent_kpis.changed_periods(ledger) }}
-
-    ),
-
-    rows_in_scope as (
-
-        -- every row of a changed week or month: their percentiles read every value
-        select * from {{ relation }}
-        where
-            period_week in (select changed_periods.period_start from changed_periods where changed_periods.period_grain = 'week')
-            or period_month in (select changed_periods.period_start from changed_periods where changed_periods.period_grain = 'month')
 
     ),
 
@@ -177,18 +161,7 @@
     {%- for of in measured %}
     {%- set i = loop.index %}
     {%- set wanted = statistics | selectattr('of', 'equalto', of) | list %}
-    {%- for rows, grains in scopes %}
-    {{ agent_kpis.percentile_ctes(i ~ '_' ~ loop.index, of, wanted, rows, grains, keys, by_period) }}
-    {%- endfor %}
-
-    percentiles_{{ i }} as (
-
-        {%- for _ in scopes %}
-        select * from percentiles_{{ i }}_{{ loop.index }}
-        {% if not loop.last %}union all{% endif %}
-        {%- endfor %}
-
-    ),
+    {{ agent_kpis.percentile_ctes(i, of, wanted, relation, keys, by_period) }}
     {%- endfor %}
 
     final as (
@@ -234,11 +207,14 @@
 {%- endmacro %}
 
 {#-
-    The CTEs of one percentile scope of kpi_measures (suffix: the measured expression and
-    the scope), ending in percentiles_<suffix>: one row per keys × period with the value of
-    each wanted percentile of `of`, over `rows` at `grains`.
+    The CTEs of the percentiles of one measured expression `of` in kpi_measures, ending in
+    percentiles_<suffix>: one row per keys × period (the changed ones in an incremental
+    run) with the value of each wanted percentile. The first pass counts the values per
+    whole unit, by day, and sums the day counts to every period; the second reads the rows
+    once and keeps those whose value lies in a wanted unit of their own day, week, month
+    or all (a hash join on the keys and the unit), so no row is repeated per grain.
 -#}
-{% macro percentile_ctes(suffix, of, wanted, rows, grains, keys, by_period) -%}
+{% macro percentile_ctes(suffix, of, wanted, rows, keys, by_period) -%}
     {%- set double = api.Column.translate_type('double') -%}
     {%- set group_keys = keys | join(', ') -%}
     {%- set period_keys = group_keys ~ ', period_grain, period_start' -%}
@@ -263,7 +239,7 @@
 
     unit_counts_by_period_{{ suffix }} as (
 
-        {{ agent_kpis.expand_periods('day_unit_counts_' ~ suffix, grains) }}
+        {{ agent_kpis.expand_periods('day_unit_counts_' ~ suffix) }}
 
     ),
 
@@ -305,11 +281,13 @@
     measured_rows_{{ suffix }} as (
 
         select
-            {{ period_keys }},
-            measured_value
-        from (
-            {{ agent_kpis.expand_periods('(select ' ~ group_keys ~ ', period_day, period_week, period_month, ' ~ of ~ ' as measured_value from ' ~ rows ~ ' where ' ~ of ~ ' is not null) as measured_source', grains) }}
-        ) as measured
+            {{ group_keys }},
+            period_day,
+            period_week,
+            period_month,
+            {{ of }} as measured_value
+        from {{ rows }}
+        where {{ of }} is not null
 
     ),
 
@@ -336,9 +314,12 @@
             {%- for key in keys %}
             measured_rows_{{ suffix }}.{{ key }} = wanted_units_{{ suffix }}.{{ key }} and
             {%- endfor %}
-            measured_rows_{{ suffix }}.period_grain = wanted_units_{{ suffix }}.period_grain
-            and measured_rows_{{ suffix }}.period_start is not distinct from wanted_units_{{ suffix }}.period_start
-            and floor(measured_rows_{{ suffix }}.measured_value) = wanted_units_{{ suffix }}.value_unit
+            floor(measured_rows_{{ suffix }}.measured_value) = wanted_units_{{ suffix }}.value_unit
+            and case wanted_units_{{ suffix }}.period_grain
+                when 'day' then measured_rows_{{ suffix }}.period_day
+                when 'week' then measured_rows_{{ suffix }}.period_week
+                when 'month' then measured_rows_{{ suffix }}.period_month
+            end is not distinct from wanted_units_{{ suffix }}.period_start
 
     ),
 
