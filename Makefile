@@ -118,7 +118,7 @@ lint-python: install
 lint: lint-sql lint-python
 
 pytest: install browser
-	$(BIN)/pytest -q --durations=15
+	$(BIN)/pytest -q -n 2 --dist loadfile --durations=15
 
 # on fresh demo data: landing validation, dbt build with every test (verification rules at
 # severity error), source freshness, publishing validation, the conventions gate

@@ -127,7 +127,8 @@ def test_unit_test_rows_hold_only_the_columns_their_model_reads(demo: tuple[Path
     assert len(manifest["unit_tests"]) >= 30
     assert unit_test_columns_not_read(manifest, compiled) == []
     test = next(t for t in manifest["unit_tests"].values() if t["name"] == "test_tool_kpi_formulas")
-    test["given"][0]["rows"][0]["note"] = "first attempt"
+    attempts = next(g for g in test["given"] if g["input"] == "ref('kpi_tool_attempts_by_cohort')")
+    attempts["rows"][0]["note"] = "first attempt"
     assert unit_test_columns_not_read(manifest, compiled) == [
         "test_tool_kpi_formulas: ref('kpi_tool_attempts_by_cohort').note"
     ]

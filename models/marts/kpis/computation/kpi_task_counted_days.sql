@@ -4,6 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='task_id',
         on_schema_change='fail',
+        meta={'rows_loaded_at_column': 'last_loaded_at'},
     )
 }}
 {#-
