@@ -3,7 +3,8 @@
 generate (demo telemetry), bench-generate (generator speed), validate (Great Expectations
 gates), conventions (the dbt conventions gate), bench (build benchmarks), run (the scheduled
 job), publish (snapshot for BI tools), report (the scorecard page), summary (the terminal
-summary). Expected failures print one line and exit non-zero; no tracebacks.
+summary), load (new raw files into PostgreSQL's landing tables). Expected failures print one
+line and exit non-zero; no tracebacks.
 """
 
 from __future__ import annotations
@@ -183,6 +184,32 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return print_summary(Path(args.duckdb) if args.duckdb else warehouse_path())
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from agent_kpis.contract import TABLE_NAMES, TRACE_TABLES
+    from agent_kpis.landing.postgres import load
+
+    dsn = os.environ.get(args.dsn_env, "")
+    if not dsn:
+        print(f"load: set {args.dsn_env} to the PostgreSQL connection string", file=sys.stderr)
+        return 2
+    raw = Path(args.raw_root) if args.raw_root else raw_root()
+    if not raw.is_dir():
+        print(f"load: the raw root {raw} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        result = load(dsn, raw, TABLE_NAMES + TRACE_TABLES, schema=args.schema)
+    except psycopg.Error as exc:  # the message names the server, never the connection string
+        print(f"load: PostgreSQL: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
+    print(
+        f"loaded {result.files_loaded} new files ({result.lines_loaded:,} lines) into schema {args.schema};"
+        f" {result.files_skipped} loaded before"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agent-kpis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,6 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="print rows per table, quarantine and the scorecard")
     s.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")
     s.set_defaults(func=cmd_summary)
+
+    ld = sub.add_parser("load", help="copy new raw files into PostgreSQL's landing tables, each file once")
+    ld.add_argument("--raw-root", help="raw files (default $AGENT_KPIS_RAW_ROOT)")
+    ld.add_argument("--schema", default="raw", help="landing schema (default raw)")
+    ld.add_argument("--dsn-env", default="AGENT_KPIS_PG_DSN", help="environment variable holding the connection string")
+    ld.set_defaults(func=cmd_load)
     return parser
 
 
