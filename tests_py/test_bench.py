@@ -15,6 +15,9 @@ END = date(2026, 3, 1)
 
 def test_a_feed_in_parts_is_one_feed_with_disjoint_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bench, "PART_TASKS", 40)
+    # in this process: a spawned child of a pytest-xdist worker once hung in CI (its threads
+    # all waiting on a lock); the bench itself spawns, to keep each step's peak memory its own
+    monkeypatch.setattr(bench, "_in_fresh_process", lambda args: bench._generate_lines(*args))
     raw = tmp_path / "raw"
     lines = bench._generate_in_parts(100, 3, 7, END, raw)  # parts of 40, 40 and 20 tasks
 

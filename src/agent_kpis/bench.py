@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow.compute as pc
@@ -236,11 +237,15 @@ def _generate_lines(tasks: int, days: int, seed: int, end: date, fmt: str, out: 
     return generate(config, out).total_lines
 
 
-def _generate(tasks: int, days: int, seed: int, end: date, fmt: str, out: Path) -> int:
-    """Generates in a fresh process: a child's peak memory starts from its parent's, so the
-    bench process stays small and each step's peak stays its own."""
+def _in_fresh_process(args: tuple[Any, ...]) -> int:
+    """_generate_lines(*args) in a fresh process: a child's peak memory starts from its
+    parent's, so the bench process stays small and each step's peak stays its own."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_generate_lines, (tasks, days, seed, end, fmt, out))
+        return int(pool.apply(_generate_lines, args))
+
+
+def _generate(tasks: int, days: int, seed: int, end: date, fmt: str, out: Path) -> int:
+    return _in_fresh_process((tasks, days, seed, end, fmt, out))
 
 
 def _generate_in_parts(tasks: int, days: int, seed: int, end: date, out: Path) -> int:
@@ -253,8 +258,7 @@ def _generate_in_parts(tasks: int, days: int, seed: int, end: date, out: Path) -
         size = min(PART_TASKS, tasks - part * PART_TASKS)
         folder = out.parent / f"{out.name}-part"
         shutil.rmtree(folder, ignore_errors=True)
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            lines += pool.apply(_generate_lines, (size, days, seed + part, end, "parquet", folder, f"p{part}-"))
+        lines += _in_fresh_process((size, days, seed + part, end, "parquet", folder, f"p{part}-"))
         for path in folder.glob("*/*.parquet"):
             table, day = path.parent.name, path.name.removeprefix(f"{path.parent.name}-")
             (out / table).mkdir(parents=True, exist_ok=True)
