@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,15 +74,10 @@ def _deliver(files: list[tuple[str, Path]], source: Path, target: Path) -> None:
 
 
 def _first(raw: Path, table: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    for path in sorted((raw / table).glob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(row, dict) and match({**row, "_path": path}):
-                return {**row, "_path": path}
-    raise AssertionError(f"no such row in {table}")
+    found = next((row for row in _rows(raw, table) if match(row)), None)
+    if found is None:
+        raise AssertionError(f"no such row in {table}")
+    return found
 
 
 def _shifted(timestamp: str, seconds: int) -> str:
@@ -97,8 +92,8 @@ def _utc_day(timestamp: object) -> str:
         return ""
 
 
-def _rows(raw: Path, table: str) -> list[dict[str, Any]]:
-    rows = []
+def _rows(raw: Path, table: str) -> Iterator[dict[str, Any]]:
+    """Every JSON object line of a table's files, with its file as `_path`."""
     for path in sorted((raw / table).glob("*.jsonl")):
         for line in path.read_text().splitlines():
             try:
@@ -106,8 +101,7 @@ def _rows(raw: Path, table: str) -> list[dict[str, Any]]:
             except json.JSONDecodeError:
                 continue
             if isinstance(row, dict):
-                rows.append(row)
-    return rows
+                yield {**row, "_path": path}
 
 
 def _counted_days(raw: Path) -> tuple[dict[str, list[str]], dict[str, set[str]]]:

@@ -18,6 +18,8 @@ import pytest
 
 from agent_kpis.contract import TABLE_NAMES
 from agent_kpis.generator import GeneratorConfig, generate
+from agent_kpis.landing import postgres
+from agent_kpis.landing.files import RawFile
 from agent_kpis.pg_local import local_postgres
 
 from conftest import END_DATE
@@ -103,6 +105,32 @@ def _emitted(line: bytes) -> bool:
     except (ValueError, AttributeError, TypeError):
         return False
     return b"\x00" not in line and moment.tzinfo is not None
+
+
+def test_a_file_that_breaks_while_it_is_read_is_recorded_not_half_loaded(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    (raw / "feedback").mkdir(parents=True)
+    (raw / "feedback" / "a.jsonl").write_text('{"event_id": "a-1"}\n{"event_id": "a-2"}\n')
+    (raw / "feedback" / "b.jsonl").write_text('{"event_id": "b-1"}\n')
+
+    def breaking(raw_file: RawFile, max_line_bytes: int) -> Iterator[tuple[int, str, str | None]]:
+        yield 1, '{"event_id": "a-1"}', None
+        if raw_file.path.endswith("a.jsonl"):
+            raise OSError("the file went away")
+
+    monkeypatch.setattr(postgres, "_lines", breaking)
+    result = postgres.load(server, raw, ["feedback"], schema="broken")
+    assert (result.files_loaded, result.lines_loaded) == (2, 1)
+    with psycopg.connect(server) as con:
+        lines = con.execute("select source_file from broken.feedback").fetchall()
+        assert lines == [(str(raw / "feedback" / "b.jsonl"),)]  # nothing of a.jsonl
+        reason = con.execute(
+            "select reject_reason, reject_detail from broken.landed_files where source_file = %s",
+            (str(raw / "feedback" / "a.jsonl"),),
+        ).fetchone()
+        assert reason == ("unreadable_file", "OSError: the file went away")
 
 
 def test_a_missing_connection_string_is_one_line(tmp_path: Path) -> None:

@@ -19,11 +19,12 @@ from datetime import datetime
 from pathlib import Path
 
 import psycopg
+import pyarrow as pa
 import pyarrow.parquet as pq
 from psycopg import sql
 
 from agent_kpis.landing.files import RawFile, list_raw_files
-from agent_kpis.landing.probe import iter_salvaged_lines, probe_file
+from agent_kpis.landing.probe import Probe, iter_salvaged_lines, probe_file
 
 LINE_COLUMNS = ("source_file", "line_number", "raw_line", "landing_error", "_emitted_at")
 FILE_COLUMNS = (
@@ -102,8 +103,18 @@ def _recorded(con: psycopg.Connection, schema: str) -> set[str]:
 
 
 def _load_file(con: psycopg.Connection, schema: str, raw: RawFile, max_line_bytes: int) -> int:
-    """One file, in one transaction: its lines (when read) and its landed_files row."""
-    probe = probe_file(raw.path, raw.file_format, max_line_bytes) if raw.file_format else None
+    """One file, in one transaction: its lines (when read) and its landed_files row. A file
+    that fails while it is read (removed, or a Parquet file DuckDB's probe took and pyarrow
+    cannot decode) is rolled back and recorded as unreadable, with the error."""
+    try:
+        probe = probe_file(raw.path, raw.file_format, max_line_bytes) if raw.file_format else None
+        return _copy_file(con, schema, raw, probe, max_line_bytes)
+    except (OSError, pa.ArrowException) as exc:
+        failed = Probe("none", "unreadable_file", f"{type(exc).__name__}: {exc}"[:500])
+        return _copy_file(con, schema, raw, failed, max_line_bytes)
+
+
+def _copy_file(con: psycopg.Connection, schema: str, raw: RawFile, probe: Probe | None, max_line_bytes: int) -> int:
     read = probe is not None and probe.read_method in ("native", "salvage")
     lines = 0
     with con.transaction():

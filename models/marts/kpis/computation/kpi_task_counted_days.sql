@@ -26,21 +26,21 @@ task_loads as (
 
 ),
 
-tasks as (
+terminal_tasks as (
 
-    select * from {{ ref('fct_tasks') }}
-
-),
-
-tool_calls as (
-
-    select * from {{ ref('fct_tool_calls') }}
+    select * from {{ ref('kpi_terminal_tasks_by_cohort') }}
 
 ),
 
-llm_calls as (
+attempts as (
 
-    select * from {{ ref('fct_llm_calls') }}
+    select * from {{ ref('kpi_tool_attempts_by_cohort') }}
+
+),
+
+calls as (
+
+    select * from {{ ref('kpi_llm_calls_by_cohort') }}
 
 ),
 
@@ -95,25 +95,28 @@ changed_tasks as (
 
 counted_days as (
 
-    -- the days the KPI models count a task's rows on (kpi_*_by_cohort)
+    -- the days the KPI measures count a task's rows on, as their inputs define them
+    -- (one cohort cut: every row is in the overall one)
     select
         task_id,
-        resolved_date as period_day,
+        period_day,
         true as is_counted
-    from tasks
-    where is_terminal
+    from terminal_tasks
+    where cohort_dimension = 'overall'
     union all
     select
         task_id,
-        started_date as period_day,
+        period_day,
         true as is_counted
-    from tool_calls
+    from attempts
+    where cohort_dimension = 'overall'
     union all
     select
         task_id,
-        started_date as period_day,
+        period_day,
         true as is_counted
-    from llm_calls
+    from calls
+    where cohort_dimension = 'overall'
 
 ),
 
