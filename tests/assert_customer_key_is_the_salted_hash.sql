@@ -1,5 +1,5 @@
--- customer_key is SHA-256 of the session's PII salt (set by the dbt-duckdb plugin, never in
--- SQL text), '|' and the customer id. Fails if a customer id is stored in clear or hashed
+-- customer_key is SHA-256 of the session's PII salt (a connection setting, never in SQL
+-- text), '|' and the customer id. Fails if a customer id is stored in clear or hashed
 -- without the salt: compares every staged task event with its parsed raw row.
 with
 
@@ -26,5 +26,5 @@ where
     staged.customer_key is distinct from
     case
         when parsed.customer_id is not null
-            then sha256({{ agent_kpis.pii_salt() }} || '|' || parsed.customer_id)
+            then {{ agent_kpis.sha256_hex(agent_kpis.pii_salt() ~ " || '|' || parsed.customer_id") }}
     end

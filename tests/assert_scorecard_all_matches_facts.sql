@@ -73,7 +73,7 @@ expected as (
     union all
     select
         'ttr_p50_minutes' as kpi_name,
-        median(resolution_minutes) as expected_value
+        {{ agent_kpis.percentile_cont('resolution_minutes', 0.5) }} as expected_value
     from terminal
     where terminal_event_type = 'completed'
     union all

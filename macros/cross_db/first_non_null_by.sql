@@ -3,10 +3,11 @@
     {{ return(adapter.dispatch('first_non_null_by', 'agent_kpis')(expr, order_by)) }}
 {%- endmacro %}
 
+{#- ANSI (SQL:2008 ordered array_agg, FILTER and an element reference), as PostgreSQL runs it -#}
 {% macro default__first_non_null_by(expr, order_by) -%}
-    first({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null)
+    (array_agg({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null))[1]
 {%- endmacro %}
 
-{% macro postgres__first_non_null_by(expr, order_by) -%}
-    (array_agg({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null))[1]
+{% macro duckdb__first_non_null_by(expr, order_by) -%}
+    first({{ expr }} order by {{ order_by }}) filter (where {{ expr }} is not null)
 {%- endmacro %}

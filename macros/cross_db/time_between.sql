@@ -7,11 +7,16 @@
 {%- endmacro %}
 
 {% macro default__seconds_between(start_ts, end_ts) -%}
+    ({{ dbt.datediff(start_ts, end_ts, 'microsecond') }} / 1e6)
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(start_ts, end_ts) -%}
     ((epoch_us({{ end_ts }}) - epoch_us({{ start_ts }})) / 1e6)
 {%- endmacro %}
 
+{#- extract() is numeric (exact): the double is rounded once, as DuckDB's division rounds it -#}
 {% macro postgres__seconds_between(start_ts, end_ts) -%}
-    extract(epoch from ({{ end_ts }} - {{ start_ts }}))
+    cast(extract(epoch from ({{ end_ts }} - {{ start_ts }})) as double precision)
 {%- endmacro %}
 
 {% macro spark__seconds_between(start_ts, end_ts) -%}
@@ -24,11 +29,15 @@
 {%- endmacro %}
 
 {% macro default__milliseconds_between(start_ts, end_ts) -%}
+    ({{ dbt.datediff(start_ts, end_ts, 'microsecond') }} / 1000.0)
+{%- endmacro %}
+
+{% macro duckdb__milliseconds_between(start_ts, end_ts) -%}
     ((epoch_us({{ end_ts }}) - epoch_us({{ start_ts }})) / 1000.0)
 {%- endmacro %}
 
 {% macro postgres__milliseconds_between(start_ts, end_ts) -%}
-    (extract(epoch from ({{ end_ts }} - {{ start_ts }})) * 1000)
+    cast(extract(epoch from ({{ end_ts }} - {{ start_ts }})) * 1000 as double precision)
 {%- endmacro %}
 
 {% macro spark__milliseconds_between(start_ts, end_ts) -%}

@@ -2,17 +2,17 @@
 {% macro kpi_aggregates(definitions) -%}
     {%- for d in definitions %}
         {%- if d.kind == 'ratio' %}
-        cast({{ d.numerator }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__numerator,
-        cast({{ d.denominator }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__denominator,
+        cast({{ d.numerator }} as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__numerator,
+        cast({{ d.denominator }} as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__denominator,
         {{ agent_kpis.safe_divide(d.numerator, d.denominator) }} as {{ d.kpi }}__value
         {%- elif d.kind == 'count' %}
-        cast({{ d.numerator }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__numerator,
-        cast(null as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__denominator,
-        cast(coalesce({{ d.numerator }}, 0) as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__value
+        cast({{ d.numerator }} as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__numerator,
+        cast(null as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__denominator,
+        cast(coalesce({{ d.numerator }}, 0) as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__value
         {%- else %}
-        cast(null as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__numerator,
-        cast(null as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__denominator,
-        cast({{ agent_kpis.percentile_cont(d.of, d.fraction) }} as {{ api.Column.translate_type('double') }}) as {{ d.kpi }}__value
+        cast(null as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__numerator,
+        cast(null as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__denominator,
+        cast({{ agent_kpis.percentile_cont(d.of, d.fraction) }} as {{ agent_kpis.type_double() }}) as {{ d.kpi }}__value
         {%- endif %}{% if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
@@ -24,8 +24,8 @@
         {{ keys | join(', ') }},
         '{{ d.kpi }}' as kpi_name,
         {{ d.kpi }}__value as kpi_value,
-        cast({{ d.kpi }}__numerator as {{ api.Column.translate_type('double') }}) as numerator,
-        cast({{ d.kpi }}__denominator as {{ api.Column.translate_type('double') }}) as denominator,
+        cast({{ d.kpi }}__numerator as {{ agent_kpis.type_double() }}) as numerator,
+        cast({{ d.kpi }}__denominator as {{ agent_kpis.type_double() }}) as denominator,
         {{ volume }} as volume
     from {{ relation }}
     {% if not loop.last %}union all{% endif %}
@@ -53,7 +53,7 @@
     back the values of the wanted units of the changed periods.
 -#}
 {% macro kpi_measures(relation, definitions, keys, volume, ledger) -%}
-    {%- set double = api.Column.translate_type('double') -%}
+    {%- set double = agent_kpis.type_double() -%}
     {%- set additive = definitions | rejectattr('kind', 'equalto', 'statistic') | list -%}
     {%- set statistics = definitions | selectattr('kind', 'equalto', 'statistic') | list -%}
     {%- set measured = [] -%}
@@ -215,7 +215,7 @@
     or all (a hash join on the keys and the unit), so no row is repeated per grain.
 -#}
 {% macro percentile_ctes(suffix, of, wanted, rows, keys, by_period) -%}
-    {%- set double = api.Column.translate_type('double') -%}
+    {%- set double = agent_kpis.type_double() -%}
     {%- set group_keys = keys | join(', ') -%}
     {%- set period_keys = group_keys ~ ', period_grain, period_start' -%}
     {#- the 0-based rank position percentile_cont interpolates at, per KPI (value_total: the group's count) -#}

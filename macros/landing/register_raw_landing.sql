@@ -12,7 +12,21 @@
     {{ return(adapter.dispatch('register_raw_landing', 'agent_kpis')()) }}
 {%- endmacro %}
 
+{#-
+    Elsewhere a loader owns the landing tables (PostgreSQL: `agent-kpis load`). The run
+    stops before anything is written when they are missing (unless var('allow_empty_feed')),
+    or when the PII salt is not set.
+-#}
 {% macro default__register_raw_landing() -%}
+    {%- if execute -%}
+        {%- if not agent_kpis.landing_relation('landed_files') and not (var('allow_empty_feed') | as_bool) -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing stopped before anything was written: schema " ~ var('raw_schema')
+                ~ " has no landed_files table; load the raw files first (agent-kpis load)"
+            ) }}
+        {%- endif -%}
+        {{ agent_kpis.check_pii_salt() }}
+    {%- endif -%}
     select 1
 {%- endmacro %}
 

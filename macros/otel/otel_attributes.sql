@@ -7,8 +7,31 @@
     the attribute metadata (pydantic-ai and OpenInference put run metadata there).
 -#}
 
-{#- An OTLP AnyValue (JSON) as text: ints come as decimal strings, arrays and maps as JSON. -#}
+{#-
+    An OTLP AnyValue (JSON) as text: ints come as decimal strings, arrays and maps as JSON.
+    The list functions have no standard SQL form: DuckDB reads lists of structs, PostgreSQL
+    jsonb arrays of {key, value}.
+-#}
 {% macro otel_value_text(value) -%}
+    {{ return(adapter.dispatch('otel_value_text', 'agent_kpis')(value)) }}
+{%- endmacro %}
+
+{% macro default__otel_value_text(value) -%}
+    {{ exceptions.raise_compiler_error(agent_kpis.no_portable_sql('otel_value_text')) }}
+{%- endmacro %}
+
+{% macro postgres__otel_value_text(value) -%}
+    coalesce(
+        {{ value }} ->> 'stringValue',
+        {{ value }} ->> 'intValue',
+        {{ value }} ->> 'doubleValue',
+        {{ value }} ->> 'boolValue',
+        cast({{ value }} -> 'arrayValue' as text),
+        cast({{ value }} -> 'kvlistValue' as text)
+    )
+{%- endmacro %}
+
+{% macro duckdb__otel_value_text(value) -%}
     coalesce(
         json_extract_string({{ value }}, '$.stringValue'),
         json_extract_string({{ value }}, '$.intValue'),
@@ -25,6 +48,23 @@
     are not kept (they are also where personal data would be).
 -#}
 {% macro otel_attribute_list(attributes) -%}
+    {{ return(adapter.dispatch('otel_attribute_list', 'agent_kpis')(attributes)) }}
+{%- endmacro %}
+
+{% macro default__otel_attribute_list(attributes) -%}
+    {{ exceptions.raise_compiler_error(agent_kpis.no_portable_sql('otel_attribute_list')) }}
+{%- endmacro %}
+
+{% macro postgres__otel_attribute_list(attributes) -%}
+    (
+        select jsonb_agg(jsonb_build_object('key', attribute ->> 'key', 'value', value_text) order by attribute_position)
+        from {{ agent_kpis._postgres_json_elements(attributes) }} with ordinality as listed (attribute, attribute_position)
+        cross join lateral (select {{ agent_kpis.otel_value_text("attribute -> 'value'") }} as value_text) as attribute_values
+        where value_text is not null and length(value_text) <= {{ var('otel_max_attribute_chars') | int }}
+    )
+{%- endmacro %}
+
+{% macro duckdb__otel_attribute_list(attributes) -%}
     list_filter(
         list_transform(
             {{ attributes }},
@@ -37,16 +77,53 @@
 {#- The value of one key in an attribute list ('name:field' reads a JSON field), or null. -#}
 {% macro otel_attribute(attributes, key) -%}
     {%- set name, _, field = key.partition(':') -%}
-    {%- set value = "list_filter(" ~ attributes ~ ", lambda a: a.key = " ~ agent_kpis.sql_literal(name) ~ ")[1].value" -%}
+    {%- set value = agent_kpis.otel_attribute_value(attributes, name) -%}
     {%- if field -%}
-        case when json_valid({{ value }}) then nullif(trim(json_extract_string({{ value }}, {{ agent_kpis.sql_literal('$.' ~ field) }})), '') end
+        nullif(trim({{ agent_kpis.json_text_field(value, field) }}), '')
     {%- else -%}
         nullif(trim({{ value }}), '')
     {%- endif -%}
 {%- endmacro %}
 
+{#- The text value of the first attribute named `name` in an attribute list, or null. -#}
+{% macro otel_attribute_value(attributes, name) -%}
+    {{ return(adapter.dispatch('otel_attribute_value', 'agent_kpis')(attributes, name)) }}
+{%- endmacro %}
+
+{% macro default__otel_attribute_value(attributes, name) -%}
+    {{ exceptions.raise_compiler_error(agent_kpis.no_portable_sql('otel_attribute_value')) }}
+{%- endmacro %}
+
+{% macro duckdb__otel_attribute_value(attributes, name) -%}
+    list_filter({{ attributes }}, lambda a: a.key = {{ agent_kpis.sql_literal(name) }})[1].value
+{%- endmacro %}
+
+{% macro postgres__otel_attribute_value(attributes, name) -%}
+    (jsonb_path_query_first({{ attributes }}, '$[*] ? (@.key == $name).value', jsonb_build_object('name', {{ agent_kpis.sql_literal(name) }})) #>> '{}')
+{%- endmacro %}
+
 {#- Only the attributes whose key is listed (all of them when keys is empty). -#}
 {% macro otel_attributes_with_keys(attributes, keys) -%}
+    {{ return(adapter.dispatch('otel_attributes_with_keys', 'agent_kpis')(attributes, keys)) }}
+{%- endmacro %}
+
+{% macro default__otel_attributes_with_keys(attributes, keys) -%}
+    {{ attributes }}
+{%- endmacro %}
+
+{% macro postgres__otel_attributes_with_keys(attributes, keys) -%}
+    {%- if keys -%}
+    (
+        select jsonb_agg(attribute order by attribute_position)
+        from {{ agent_kpis._postgres_json_elements(attributes) }} with ordinality as listed (attribute, attribute_position)
+        where attribute ->> 'key' in ({{ agent_kpis.sql_literal_list(keys) }})
+    )
+    {%- else -%}
+        {{ attributes }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__otel_attributes_with_keys(attributes, keys) -%}
     {%- if keys -%}
         list_filter({{ attributes }}, lambda a: a.key in ({{ agent_kpis.sql_literal_list(keys) }}))
     {%- else -%}
@@ -64,7 +141,7 @@
         {%- endfor %}
     end
     {%- else -%}
-    cast(null as {{ api.Column.translate_type('string') }})
+    cast(null as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -77,7 +154,7 @@
         {%- endfor -%}
     {%- endfor -%}
     {%- if lookups | length == 0 -%}
-        cast(null as {{ api.Column.translate_type('string') }})
+        cast(null as {{ dbt.type_string() }})
     {%- elif lookups | length == 1 -%}
         {{ lookups[0] }}
     {%- else -%}

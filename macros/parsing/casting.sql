@@ -8,8 +8,23 @@
     {{ return(adapter.dispatch('try_cast_or_null', 'agent_kpis')(expression, data_type)) }}
 {%- endmacro %}
 
+{#- ANSI has no error-free cast: the default is the target's own safe cast (dbt.safe_cast). -#}
 {% macro default__try_cast_or_null(expression, data_type) -%}
+    {{ dbt.safe_cast(expression, data_type) }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast_or_null(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro postgres__try_cast_or_null(expression, data_type) -%}
+    {%- set names = {} -%}
+    {%- for name, type in agent_kpis._postgres_try_types().items() -%}{%- do names.update({type: name}) -%}{%- endfor -%}
+    {%- set wanted = data_type | trim | lower -%}
+    {%- if wanted not in names -%}
+        {{ exceptions.raise_compiler_error("try_cast_or_null on PostgreSQL takes " ~ (names.keys() | list) ~ ", not " ~ data_type) }}
+    {%- endif -%}
+    {{ agent_kpis.engine_function('try_' ~ names[wanted]) }}({{ expression }})
 {%- endmacro %}
 
 {#-
@@ -24,26 +39,26 @@
 {%- endmacro %}
 
 {% macro default__parse_utc_timestamp(expression) -%}
+    {%- set utc_timestamp_pattern = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?' -%}
+    {%- set utc_offset_pattern = '[0-9]{2}:[0-9]{2}.*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$' -%}
     case
-        when regexp_full_match(
-            {{ expression }},
-            '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?'
-        ) and not starts_with({{ expression }}, '0000')
+        when {{ agent_kpis.regex_full_match(expression, utc_timestamp_pattern) }}
+            and substring({{ expression }} from 1 for 4) <> '0000'
             then case
-                when regexp_matches({{ expression }}, '[0-9]{2}:[0-9]{2}.*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-                    then timezone('UTC', try_cast({{ expression }} as timestamptz))
-                else try_cast({{ expression }} as timestamp)
+                when {{ agent_kpis.regex_contains(expression, utc_offset_pattern) }}
+                    then {{ agent_kpis.timestamptz_to_utc(agent_kpis.try_cast_or_null(expression, 'timestamptz')) }}
+                else {{ agent_kpis.try_cast_or_null(expression, 'timestamp') }}
             end
     end
 {%- endmacro %}
 
 {#- Whole numbers only: 7, -7, 7.0 and 7e2 are integers; 1.5, NaN and Infinity are not. -#}
 {% macro parse_integer(expression) -%}
-    {%- set number = agent_kpis.try_cast_or_null(expression, api.Column.translate_type('double')) -%}
+    {%- set number = agent_kpis.try_cast_or_null(expression, agent_kpis.type_double()) -%}
     case
-        when regexp_full_match({{ expression }}, '[+-]?[0-9]+')
+        when {{ agent_kpis.regex_full_match(expression, '[+-]?[0-9]+') }}
             then {{ agent_kpis.try_cast_or_null(expression, api.Column.translate_type('bigint')) }}
-        when isfinite({{ number }}) and {{ number }} = trunc({{ number }}) and abs({{ number }}) < 9007199254740992
+        when {{ agent_kpis.is_finite(number) }} and {{ number }} = floor({{ number }}) and abs({{ number }}) < 9007199254740992
             then cast({{ number }} as {{ api.Column.translate_type('bigint') }})
     end
 {%- endmacro %}
@@ -53,9 +68,9 @@
     decimals here, because money is summed exactly with 8 integer digits (exact_sum_cast).
 -#}
 {% macro parse_decimal(expression) -%}
-    {{ agent_kpis.decimal_in_range(agent_kpis.try_cast_or_null(expression, api.Column.translate_type('double'))) }}
+    {{ agent_kpis.decimal_in_range(agent_kpis.try_cast_or_null(expression, agent_kpis.type_double())) }}
 {%- endmacro %}
 
 {% macro decimal_in_range(number) -%}
-    case when isfinite({{ number }}) and abs({{ number }}) < 1e8 then {{ number }} end
+    case when {{ agent_kpis.is_finite(number) }} and abs({{ number }}) < 1e8 then {{ number }} end
 {%- endmacro %}

@@ -12,7 +12,12 @@
 {%- endmacro %}
 
 {% macro default__landed_column(name) -%}
-    cast(null as {{ api.Column.translate_type('string') }})
+    cast(null as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- on PostgreSQL, landed_fields stands in for a decoded line (json), whose type it must share -#}
+{% macro postgres__landed_column(name) -%}
+    cast(null as {{ 'json' if name == 'landed_fields' else dbt.type_string() }})
 {%- endmacro %}
 
 {% macro duckdb__landed_column(name) -%}
@@ -25,7 +30,7 @@
 {%- endmacro %}
 
 {% macro default__landed_value(name, type) -%}
-    cast(null as {{ api.Column.translate_type({'timestamp': 'timestamp', 'integer': 'bigint', 'decimal': 'double', 'boolean': 'boolean'}[type]) }})
+    cast(null as {{ {'timestamp': dbt.type_timestamp(), 'integer': dbt.type_bigint(), 'decimal': agent_kpis.type_double(), 'boolean': dbt.type_boolean()}[type] }})
 {%- endmacro %}
 
 {% macro duckdb__landed_value(name, type) -%}

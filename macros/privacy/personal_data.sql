@@ -5,13 +5,9 @@
 -#}
 
 {% macro hash_personal_id(expression) -%}
-    {{ return(adapter.dispatch('hash_personal_id', 'agent_kpis')(expression)) }}
-{%- endmacro %}
-
-{% macro default__hash_personal_id(expression) -%}
     case
         when {{ expression }} is not null
-            then sha256({{ dbt.concat([agent_kpis.pii_salt(), "'|'", expression]) }})
+            then {{ agent_kpis.sha256_hex(dbt.concat([agent_kpis.pii_salt(), "'|'", expression])) }}
     end
 {%- endmacro %}
 
@@ -23,7 +19,7 @@
 {% macro default__mask_personal_text(expression) -%}
     {%- set masked = namespace(sql=expression) -%}
     {%- for name, pattern in var('personal_data_patterns').items() -%}
-        {%- set masked.sql = "regexp_replace(" ~ masked.sql ~ ", " ~ agent_kpis.sql_literal(pattern) ~ ", '<" ~ name ~ ">', 'g')" -%}
+        {%- set masked.sql = agent_kpis.regex_replace_all(masked.sql, pattern, '<' ~ name ~ '>') -%}
     {%- endfor -%}
     {{ masked.sql }}
 {%- endmacro %}
@@ -55,6 +51,6 @@
     {%- for key in var('personal_data_keys') -%}{%- do keys.append(agent_kpis._json_key_pattern(key)) -%}{%- endfor -%}
     {%- set key_value = '"((?:' ~ keys | join('|') ~ '))"\\s*:\\s*(?:"(?:[^"\\\\]|\\\\.)*"?|[^\\s,}\\]]+)' -%}
     {{ agent_kpis.mask_personal_text(
-        "regexp_replace(" ~ expression ~ ", " ~ agent_kpis.sql_literal(key_value) ~ ", '\"\\1\":\"<masked>\"', 'g')"
+        agent_kpis.regex_replace_all(expression, key_value, '"\\1":"<masked>"')
     ) }}
 {%- endmacro %}

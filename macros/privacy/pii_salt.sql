@@ -6,7 +6,24 @@
     and each customer would count twice, unless it is a full refresh, which rehashes all.
 -#}
 {% macro pii_salt() -%}
+    {{ return(adapter.dispatch('pii_salt', 'agent_kpis')()) }}
+{%- endmacro %}
+
+{% macro default__pii_salt() -%}
+    {{ exceptions.raise_compiler_error(agent_kpis.no_portable_sql('pii_salt')) }}
+{%- endmacro %}
+
+{% macro duckdb__pii_salt() -%}
     coalesce(getvariable('agent_kpis_pii_salt'), error('the PII salt is not set: load the agent_kpis dbt-duckdb plugin (profiles.yml)'))
+{%- endmacro %}
+
+{#-
+    Elsewhere the salt is a session setting that arrives with the connection, never in SQL
+    text: on PostgreSQL the custom setting agent_kpis.pii_salt (PGOPTIONS='-c
+    agent_kpis.pii_salt=...', or ALTER ROLE ... SET), checked by postgres__check_pii_salt.
+-#}
+{% macro postgres__pii_salt() -%}
+    current_setting('agent_kpis.pii_salt')
 {%- endmacro %}
 
 {% macro _stored_pii_salt_fingerprint() -%}
@@ -17,6 +34,23 @@
 {%- endmacro %}
 
 {% macro check_pii_salt() -%}
+    {{ return(adapter.dispatch('check_pii_salt', 'agent_kpis')()) }}
+{%- endmacro %}
+
+{% macro default__check_pii_salt() -%}
+{%- endmacro %}
+
+{% macro postgres__check_pii_salt() -%}
+    {%- set salt_length = run_query("select length(coalesce(current_setting('agent_kpis.pii_salt', true), ''))").columns[0].values()[0] -%}
+    {%- if salt_length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "The PII salt is not set: give the connection the setting agent_kpis.pii_salt"
+            ~ " (README: \"Running on Spark / Databricks, PostgreSQL\")."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__check_pii_salt() -%}
     {%- set current = run_query(
         "select getvariable('agent_kpis_pii_salt_fingerprint'), getvariable('agent_kpis_pii_salt_is_demo')"
     ) -%}

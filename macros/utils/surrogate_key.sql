@@ -8,7 +8,7 @@
     {%- set parts = [] -%}
     {%- for expression in expressions -%}
         {%- if not loop.first -%}{%- do parts.append(agent_kpis.sql_literal(separator)) -%}{%- endif -%}
-        {%- do parts.append(dbt.cast(expression, api.Column.translate_type('string'))) -%}
+        {%- do parts.append(dbt.cast(expression, dbt.type_string())) -%}
     {%- endfor -%}
     {%- set key = dbt.concat(parts) if parts | length > 1 else parts[0] -%}
     {{ dbt.hash(key) if hashed else key }}

@@ -24,8 +24,8 @@ final as (
 
     select
         {{ columns | join(',\n        ') }},
-        cast(null as {{ api.Column.translate_type('string') }}) as status,
-        cast(null as {{ api.Column.translate_type('string') }}) as error_type,
+        cast(null as {{ dbt.type_string() }}) as status,
+        cast(null as {{ dbt.type_string() }}) as error_type,
         case when ended_at >= started_at then {{ agent_kpis.milliseconds_between('started_at', 'ended_at') }} end
             as duration_ms
     from contract_llm_calls

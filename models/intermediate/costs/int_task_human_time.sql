@@ -25,8 +25,8 @@ final as (
     select
         interventions.task_id,
         count(*) as intervention_count,
-        sum({{ agent_kpis.exact_sum_cast('interventions.counted_minutes', 'minutes') }}) as human_minutes,
-        sum({{ agent_kpis.exact_sum_cast('interventions.human_cost_usd', 'money') }}) as human_cost_usd,
+        {{ agent_kpis.exact_sum('interventions.counted_minutes', 'minutes') }} as human_minutes,
+        {{ agent_kpis.exact_sum('interventions.human_cost_usd', 'money') }} as human_cost_usd,
         max(case when interventions.kind in ('handoff', 'takeover') then 1 else 0 end) = 1 as has_handoff_or_takeover,
         max(case when interventions.kind = 'edit' then 1 else 0 end) = 1 as has_edit_intervention,
         max(case when interventions.is_negative_minutes then 1 else 0 end) = 1 as has_negative_minutes,

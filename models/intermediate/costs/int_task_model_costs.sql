@@ -26,7 +26,7 @@ final as (
         llm_calls.task_id,
         count(*) as llm_call_count,
         count(case when not llm_calls.is_unpriced then 1 end) as costed_llm_call_count,
-        sum({{ agent_kpis.exact_sum_cast('llm_calls.cost_usd', 'money') }}) as model_cost_usd,
+        {{ agent_kpis.exact_sum('llm_calls.cost_usd', 'money') }} as model_cost_usd,
         sum(greatest(coalesce(llm_calls.input_tokens, 0), 0)) as input_tokens,
         sum(greatest(coalesce(llm_calls.output_tokens, 0), 0)) as output_tokens,
         sum(least(

@@ -92,7 +92,7 @@ value_per_task as (
 
     select
         task_id,
-        sum({{ agent_kpis.exact_sum_cast('value_usd', 'money') }}) as business_value_usd
+        {{ agent_kpis.exact_sum('value_usd', 'money') }} as business_value_usd
     from business_outcomes
     group by task_id
 

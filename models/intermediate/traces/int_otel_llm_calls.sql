@@ -40,7 +40,7 @@ final as (
         spans.cached_input_tokens,
         spans.started_at,
         spans.ended_at,
-        cast(null as {{ api.Column.translate_type('double') }}) as cost_usd,
+        cast(null as {{ agent_kpis.type_double() }}) as cost_usd,
         coalesce(
             spans.input_tokens < 0 or spans.output_tokens < 0 or spans.cached_input_tokens < 0
             or spans.cached_input_tokens > spans.input_tokens,

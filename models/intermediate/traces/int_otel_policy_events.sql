@@ -37,7 +37,7 @@ guardrails as (
         tasks.task_id,
         spans.is_guardrail_triggered
         or spans.is_error
-        or coalesce(parents.is_error and contains(parents.status_message_masked, spans.span_name), false)
+        or coalesce(parents.is_error and {{ dbt.position('spans.span_name', 'parents.status_message_masked') }} > 0, false)
             as is_tripped
 
     from spans
@@ -56,15 +56,15 @@ final as (
     select
         'otel-' || span_key as event_id,
         task_id,
-        cast(null as {{ api.Column.translate_type('string') }}) as call_id,
+        cast(null as {{ dbt.type_string() }}) as call_id,
         span_name as policy_id,
         case when is_tripped then 'deny' else 'allow' end as decision,
         false as is_unknown_decision,
         false as is_violation,
         is_tripped as is_near_miss,
-        cast(null as {{ api.Column.translate_type('string') }}) as severity,
+        cast(null as {{ dbt.type_string() }}) as severity,
         false as is_unknown_severity,
-        cast(null as {{ api.Column.translate_type('string') }}) as sensitive_field,
+        cast(null as {{ dbt.type_string() }}) as sensitive_field,
         started_at as occurred_at,
         false as has_unparseable_field,
         false as has_identity_conflict,

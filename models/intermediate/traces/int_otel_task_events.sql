@@ -21,7 +21,7 @@ events as (
         'otel-' || task_span_key || '-created' as event_id,
         'created' as event_type,
         created_at as occurred_at,
-        cast(null as {{ api.Column.translate_type('string') }}) as reason,
+        cast(null as {{ dbt.type_string() }}) as reason,
         *
     from tasks
 

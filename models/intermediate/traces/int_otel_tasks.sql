@@ -109,7 +109,7 @@ final as (
         {%- if field in fields %}
         coalesce(agent_attributes.{{ field }}, task_spans.resource_{{ field }}_attribute) as {{ field }},
         {%- else %}
-        cast(null as {{ api.Column.translate_type('string') }}) as {{ field }},
+        cast(null as {{ dbt.type_string() }}) as {{ field }},
         {%- endif %}
         {%- endfor %}
         {%- if 'model' in fields %}

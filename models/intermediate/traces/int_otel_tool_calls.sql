@@ -107,7 +107,7 @@ numbered as (
         first_value(coalesce(tool_call_id, span_id)) over (
             partition by task_span_key, called_tool, call_group, call_number order by started_at, span_id
         ) as first_call_id,
-        regexp_extract(coalesce(error_type, exception_type, ''), '([A-Za-z0-9_]+)$', 1) as error_name
+        {{ agent_kpis.regex_first_group("coalesce(error_type, exception_type, '')", '([A-Za-z0-9_]+)$') }} as error_name
 
     from calls
 
@@ -121,9 +121,9 @@ final as (
         numbered.task_id,
         cast(numbered.attempt as {{ api.Column.translate_type('bigint') }}) as attempt,
         numbered.called_tool as tool_name,
-        cast(null as {{ api.Column.translate_type('string') }}) as tool_version,
+        cast(null as {{ dbt.type_string() }}) as tool_version,
         false as is_side_effecting,
-        cast(null as {{ api.Column.translate_type('string') }}) as idempotency_key,
+        cast(null as {{ dbt.type_string() }}) as idempotency_key,
         numbered.started_at,
         numbered.ended_at,
         case
@@ -140,7 +140,7 @@ final as (
         case when numbered.is_error then numbered.status_message_masked end as error_message_masked,
         cast(null as {{ api.Column.translate_type('bigint') }}) as input_size_chars,
         cast(null as {{ api.Column.translate_type('bigint') }}) as output_size_chars,
-        cast(null as {{ api.Column.translate_type('string') }}) as sensitive_fields,
+        cast(null as {{ dbt.type_string() }}) as sensitive_fields,
         cast(0 as {{ api.Column.translate_type('bigint') }}) as sensitive_field_count,
         false as has_clock_skew,
         false as has_unparseable_field,

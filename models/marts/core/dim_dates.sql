@@ -17,8 +17,8 @@ final as (
         cast(date_day as date) as date_day,
         cast({{ dbt.date_trunc('week', 'date_day') }} as date) as week_start_date,
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
-        extract(isodow from date_day) as iso_day_of_week,
-        extract(isodow from date_day) in (6, 7) as is_weekend
+        {{ agent_kpis.iso_day_of_week('date_day') }} as iso_day_of_week,
+        {{ agent_kpis.iso_day_of_week('date_day') }} in (6, 7) as is_weekend
 
     from spine
 

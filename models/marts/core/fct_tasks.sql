@@ -86,11 +86,11 @@ final as (
         outcomes.passed_check_count,
         outcomes.failed_check_count,
         outcomes.missing_check_count,
-        coalesce(human_time.human_minutes, 0) as human_minutes,
-        coalesce(model_costs.model_cost_usd, 0) as model_cost_usd,
-        coalesce(human_time.human_cost_usd, 0) as human_cost_usd,
-        coalesce(model_costs.model_cost_usd, 0)
-        + coalesce(human_time.human_cost_usd, 0) as total_cost_usd,
+        {{ agent_kpis.exact_total('coalesce(human_time.human_minutes, 0)', 'minutes') }} as human_minutes,
+        {{ agent_kpis.exact_total('coalesce(model_costs.model_cost_usd, 0)', 'money') }} as model_cost_usd,
+        {{ agent_kpis.exact_total('coalesce(human_time.human_cost_usd, 0)', 'money') }} as human_cost_usd,
+        {{ agent_kpis.exact_total('coalesce(model_costs.model_cost_usd, 0) + coalesce(human_time.human_cost_usd, 0)', 'money') }}
+            as total_cost_usd,
         outcomes.agent_id,
         outcomes.agent_version,
         outcomes.prompt_version,
@@ -134,7 +134,7 @@ final as (
         coalesce(trust_signals.is_opted_out, false) as is_opted_out,
         coalesce(trust_signals.evaluation_count, 0) as evaluation_count,
         coalesce(trust_signals.evaluation_passed_count, 0) as evaluation_passed_count,
-        coalesce(trust_signals.business_value_usd, 0) as business_value_usd,
+        {{ agent_kpis.exact_total('coalesce(trust_signals.business_value_usd, 0)', 'money') }} as business_value_usd,
         outcomes.is_unknown_task_type,
         outcomes.is_missing_created_event,
         coalesce(model_costs.llm_call_count, 0)

@@ -37,10 +37,10 @@ rejected as (
         'otel_traces' as raw_table,
         reject_reason,
         source_file,
-        to_json({
-            'traceId': trace_id, 'spanId': span_id, 'parentSpanId': parent_span_id, 'name': span_name,
-            'startTime': started_at, 'endTime': ended_at
-        })::varchar as raw_line
+        {{ agent_kpis.json_object_text({
+            'traceId': 'trace_id', 'spanId': 'span_id', 'parentSpanId': 'parent_span_id', 'name': 'span_name',
+            'startTime': 'cast(started_at as ' ~ dbt.type_string() ~ ')', 'endTime': 'cast(ended_at as ' ~ dbt.type_string() ~ ')'
+        }) }} as raw_line
     from trace_spans
     where reject_reason is not null
 
@@ -85,7 +85,7 @@ final as (
         reject_reason as reject_detail,
         {{ agent_kpis.mask_personal_text('source_file') }} as source_file,
         {{ agent_kpis.mask_raw_record('raw_line') }} as raw_line_masked,
-        length(raw_line) as raw_line_chars
+        cast({{ dbt.length('raw_line') }} as {{ dbt.type_bigint() }}) as raw_line_chars
 
     from numbered
 

@@ -39,7 +39,7 @@ aggregated as (
         outcome_type,
         period_grain,
         period_start,
-        cast(sum({{ agent_kpis.exact_sum_cast('value_usd', 'money') }}) as {{ api.Column.translate_type('double') }}) as value_usd,
+        cast({{ agent_kpis.exact_sum('value_usd', 'money') }} as {{ agent_kpis.type_double() }}) as value_usd,
         count(*) as outcome_count,
         count(distinct task_id) as task_count
     from outcomes_by_period
@@ -52,7 +52,7 @@ final as (
     select
         {{ agent_kpis.surrogate_key([
             'outcome_type', 'period_grain',
-            "coalesce(" ~ dbt.cast('period_start', api.Column.translate_type('string')) ~ ", 'all')"
+            "coalesce(" ~ dbt.cast('period_start', dbt.type_string()) ~ ", 'all')"
         ]) }} as business_value_id,
         {{ dbt.concat(['outcome_type', "'_usd'"]) }} as kpi_name,
         outcome_type,

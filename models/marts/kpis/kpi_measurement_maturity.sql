@@ -37,7 +37,7 @@ coverage as (
         {{ agent_kpis.safe_divide(
             "count(case when terminal_event_type = 'completed' and required_check_count > 0 and missing_check_count = 0 then 1 end)",
             "count(case when terminal_event_type = 'completed' then 1 end)") }} as coverage_value,
-        cast(null as {{ api.Column.translate_type('double') }}) as secondary_coverage_value,
+        cast(null as {{ agent_kpis.type_double() }}) as secondary_coverage_value,
         'completed tasks with a result for every required check / completed tasks' as coverage_definition
     from tasks
 
@@ -61,7 +61,7 @@ coverage as (
     select
         'quality' as domain,
         {{ agent_kpis.safe_divide('count(case when evaluation_count > 0 then 1 end)', 'count(*)') }} as coverage_value,
-        cast(null as {{ api.Column.translate_type('double') }}) as secondary_coverage_value,
+        cast(null as {{ agent_kpis.type_double() }}) as secondary_coverage_value,
         'eval_coverage_rate: terminal tasks with an evaluation / terminal tasks' as coverage_definition
     from tasks
     where is_terminal
@@ -71,7 +71,7 @@ coverage as (
     select
         'efficiency' as domain,
         {{ agent_kpis.safe_divide('count(case when costed_llm_call_count > 0 then 1 end)', 'count(*)') }} as coverage_value,
-        cast(null as {{ api.Column.translate_type('double') }}) as secondary_coverage_value,
+        cast(null as {{ agent_kpis.type_double() }}) as secondary_coverage_value,
         'terminal tasks with at least one costed llm call / terminal tasks' as coverage_definition
     from tasks
     where is_terminal
@@ -81,7 +81,7 @@ coverage as (
     select
         'risk_and_safety' as domain,
         {{ agent_kpis.safe_divide('count(stop_the_line)', 'count(*)') }} as coverage_value,
-        cast(null as {{ api.Column.translate_type('double') }}) as secondary_coverage_value,
+        cast(null as {{ agent_kpis.type_double() }}) as secondary_coverage_value,
         'policy KPIs with a stop-the-line threshold / policy KPIs (kpi_targets, domain risk_and_safety)'
             as coverage_definition
     from targets
@@ -92,7 +92,7 @@ coverage as (
     select
         'adoption_and_trust' as domain,
         {{ agent_kpis.safe_divide('count(case when feedback_count > 0 then 1 end)', 'count(*)') }} as coverage_value,
-        cast(null as {{ api.Column.translate_type('double') }}) as secondary_coverage_value,
+        cast(null as {{ agent_kpis.type_double() }}) as secondary_coverage_value,
         'feedback_response_rate: terminal tasks with feedback / terminal tasks' as coverage_definition
     from tasks
     where is_terminal
@@ -102,7 +102,7 @@ coverage as (
     select
         'traceability' as domain,
         {{ agent_kpis.safe_divide('count(case when is_attributed then 1 end)', 'count(*)') }} as coverage_value,
-        cast(null as {{ api.Column.translate_type('double') }}) as secondary_coverage_value,
+        cast(null as {{ agent_kpis.type_double() }}) as secondary_coverage_value,
         'headline-KPI moves attributed to a release / all moves (kpi_movements)' as coverage_definition
     from movements
 

@@ -113,8 +113,8 @@ repeat_use as (
         period_start,
         'repeat_use_rate' as kpi_name,
         {{ agent_kpis.safe_divide('sum(is_repeat_customer)', 'count(*)') }} as kpi_value,
-        cast(sum(is_repeat_customer) as {{ api.Column.translate_type('double') }}) as numerator,
-        cast(count(*) as {{ api.Column.translate_type('double') }}) as denominator,
+        cast(sum(is_repeat_customer) as {{ agent_kpis.type_double() }}) as numerator,
+        cast(count(*) as {{ agent_kpis.type_double() }}) as denominator,
         count(*) as volume
     from customers_per_period
     group by {{ keys | join(', ') }}, period_grain, period_start
@@ -146,9 +146,9 @@ backlog as (
         'day' as period_grain,
         task_days.date_day as period_start,
         'backlog_open_tasks' as kpi_name,
-        cast(count(*) as {{ api.Column.translate_type('double') }}) as kpi_value,
-        cast(count(*) as {{ api.Column.translate_type('double') }}) as numerator,
-        cast(null as {{ api.Column.translate_type('double') }}) as denominator,
+        cast(count(*) as {{ agent_kpis.type_double() }}) as kpi_value,
+        cast(count(*) as {{ agent_kpis.type_double() }}) as numerator,
+        cast(null as {{ agent_kpis.type_double() }}) as denominator,
         count(*) as volume
     from task_days
     inner join tasks_by_cohort

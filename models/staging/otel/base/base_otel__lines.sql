@@ -42,7 +42,7 @@ classified as (
             when raw_line is null or trim(raw_line) = '' then 'empty_line'
             when not is_valid_json then 'not_json'
             when not is_json_object then 'not_a_json_object'
-            when coalesce(json_type(raw_line, '$.resourceSpans') <> 'ARRAY', true) then 'not_a_trace_export'
+            when not {{ agent_kpis.json_field_is_array('raw_line', 'resourceSpans') }} then 'not_a_trace_export'
         end as reject_reason,
         loaded_at,
         raw_line

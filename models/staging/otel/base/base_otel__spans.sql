@@ -7,21 +7,6 @@
     (otel_attribute_list). Reads the landed lines itself (base_otel__lines keeps no text of
     valid lines); incremental runs read only files it has not read.
 -#}
-{%- set shape = {
-    'resourceSpans': [{
-        'resource': {'attributes': [{'key': 'VARCHAR', 'value': 'JSON'}]},
-        'scopeSpans': [{
-            'scope': {'name': 'VARCHAR', 'version': 'VARCHAR'},
-            'spans': [{
-                'traceId': 'VARCHAR', 'spanId': 'VARCHAR', 'parentSpanId': 'VARCHAR', 'name': 'VARCHAR',
-                'kind': 'VARCHAR', 'startTimeUnixNano': 'VARCHAR', 'endTimeUnixNano': 'VARCHAR',
-                'attributes': [{'key': 'VARCHAR', 'value': 'JSON'}],
-                'events': [{'name': 'VARCHAR', 'attributes': [{'key': 'VARCHAR', 'value': 'JSON'}]}],
-                'status': {'code': 'VARCHAR', 'message': 'VARCHAR'},
-            }],
-        }],
-    }],
-} -%}
 {%- set future_limit = dbt.dateadd('hour', var('future_timestamp_tolerance_hours') | int, 'loaded_at') -%}
 
 with
@@ -43,50 +28,10 @@ lines as (
 
 ),
 
-requests as (
-
-    select
-        lines.source_file,
-        lines.line_loaded_at,
-        json_transform(lines.raw_line, {{ agent_kpis.sql_literal(tojson(shape)) }}) as request
-
-    from lines
-
-),
-
-resource_spans as (
-
-    select
-        requests.source_file,
-        requests.line_loaded_at,
-        unnest(requests.request.resourcespans) as resource_span
-
-    from requests
-
-),
-
-scope_spans as (
-
-    select
-        resource_spans.source_file,
-        resource_spans.line_loaded_at,
-        resource_spans.resource_span.resource.attributes as resource_attributes,
-        unnest(resource_spans.resource_span.scopespans) as scope_span
-
-    from resource_spans
-
-),
-
 spans as (
 
-    select
-        scope_spans.source_file,
-        scope_spans.line_loaded_at,
-        scope_spans.resource_attributes,
-        scope_spans.scope_span.scope.name as scope_name,
-        unnest(scope_spans.scope_span.spans) as span
-
-    from scope_spans
+    -- one row per span of each line, its fields as text (engine-specific: otel_unnest_spans)
+    {{ agent_kpis.otel_unnest_spans('lines') }}
 
 ),
 
@@ -96,35 +41,35 @@ typed as (
         spans.source_file,
         spans.line_loaded_at,
         cast({{ dbt.current_timestamp() }} as {{ api.Column.translate_type('timestamp') }}) as loaded_at,
-        lower(nullif(trim(spans.span.traceid), '')) as trace_id,
-        lower(nullif(trim(spans.span.spanid), '')) as span_id,
-        lower(nullif(trim(spans.span.parentspanid), '')) as parent_span_id,
-        spans.span.name as span_name,
+        lower(nullif(trim(spans.trace_id_text), '')) as trace_id,
+        lower(nullif(trim(spans.span_id_text), '')) as span_id,
+        lower(nullif(trim(spans.parent_span_id_text), '')) as parent_span_id,
+        spans.span_name,
         spans.scope_name,
-        case upper(spans.span.kind)
+        case upper(spans.span_kind_text)
             when 'SPAN_KIND_INTERNAL' then 1
             when 'SPAN_KIND_SERVER' then 2
             when 'SPAN_KIND_CLIENT' then 3
             when 'SPAN_KIND_PRODUCER' then 4
             when 'SPAN_KIND_CONSUMER' then 5
-            else {{ agent_kpis.parse_integer('spans.span.kind') }}
+            else {{ agent_kpis.parse_integer('spans.span_kind_text') }}
         end as span_kind_code,
-        {{ agent_kpis.parse_integer('spans.span.starttimeunixnano') }} as start_unix_nano,
-        {{ agent_kpis.parse_integer('spans.span.endtimeunixnano') }} as end_unix_nano,
+        {{ agent_kpis.parse_integer('spans.start_time_text') }} as start_unix_nano,
+        {{ agent_kpis.parse_integer('spans.end_time_text') }} as end_unix_nano,
         coalesce(
-            case upper(spans.span.status.code)
+            case upper(spans.status_code_text)
                 when 'STATUS_CODE_UNSET' then 0
                 when 'STATUS_CODE_OK' then 1
                 when 'STATUS_CODE_ERROR' then 2
-                else {{ agent_kpis.parse_integer('spans.span.status.code') }}
+                else {{ agent_kpis.parse_integer('spans.status_code_text') }}
             end,
             0
         ) as status_code,
-        nullif(trim(spans.span.status.message), '') as status_message,
-        {{ agent_kpis.otel_attribute_list('spans.span.attributes') }} as attributes,
+        nullif(trim(spans.status_message), '') as status_message,
+        {{ agent_kpis.otel_attribute_list('spans.attributes') }} as attributes,
         {{ agent_kpis.otel_attribute_list('spans.resource_attributes') }} as resource_attributes,
         {{ agent_kpis.otel_attribute(
-            agent_kpis.otel_attribute_list("list_filter(spans.span.events, lambda e: e.name = 'exception')[1].attributes"),
+            agent_kpis.otel_attribute_list('spans.exception_attributes'),
             'exception.type'
         ) }} as exception_type
 
@@ -138,11 +83,11 @@ timed as (
         *,
         case
             when start_unix_nano between 1 and 9223372036854775807
-                then make_timestamp(start_unix_nano // 1000)
+                then {{ agent_kpis.timestamp_from_unix_nanos('start_unix_nano') }}
         end as started_at,
         case
             when end_unix_nano between 1 and 9223372036854775807
-                then make_timestamp(end_unix_nano // 1000)
+                then {{ agent_kpis.timestamp_from_unix_nanos('end_unix_nano') }}
         end as ended_at
 
     from typed
@@ -155,11 +100,11 @@ final as (
         case
             when trace_id is null then 'missing_required_field:trace_id'
             when span_id is null then 'missing_required_field:span_id'
-            when not regexp_full_match(trace_id, '[0-9a-f]{32}') or trace_id = repeat('0', 32)
+            when not {{ agent_kpis.regex_full_match('trace_id', '[0-9a-f]{32}') }} or trace_id = repeat('0', 32)
                 then 'invalid_id:trace_id'
-            when not regexp_full_match(span_id, '[0-9a-f]{16}') or span_id = repeat('0', 16)
+            when not {{ agent_kpis.regex_full_match('span_id', '[0-9a-f]{16}') }} or span_id = repeat('0', 16)
                 then 'invalid_id:span_id'
-            when parent_span_id is not null and not regexp_full_match(parent_span_id, '[0-9a-f]{16}')
+            when parent_span_id is not null and not {{ agent_kpis.regex_full_match('parent_span_id', '[0-9a-f]{16}') }}
                 then 'invalid_id:parent_span_id'
             when start_unix_nano is null then 'missing_required_field:start_time'
             when end_unix_nano is null then 'missing_required_field:end_time'
@@ -177,7 +122,7 @@ final as (
         span_kind_code,
         started_at,
         ended_at,
-        cast(end_unix_nano - start_unix_nano as {{ api.Column.translate_type('double') }}) / 1e6 as duration_ms,
+        cast(end_unix_nano - start_unix_nano as {{ agent_kpis.type_double() }}) / 1e6 as duration_ms,
         status_code,
         status_message,
         exception_type,
