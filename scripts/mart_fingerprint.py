@@ -14,7 +14,7 @@ import sys
 
 import duckdb
 
-RUN_STAMPED = {"loaded_at", "last_loaded_at", "published_at", "run_id", "built_at", "checked_at"}
+from agent_kpis.engines import RUN_STAMPED
 
 
 def fingerprint(path: str, schemas: list[str]) -> dict[str, tuple[int, int]]:

@@ -20,17 +20,23 @@ from agent_kpis.contract import TABLE_NAMES
 from agent_kpis.generator import GeneratorConfig, generate
 from agent_kpis.landing import postgres
 from agent_kpis.landing.files import RawFile
-from agent_kpis.pg_local import local_postgres
+from agent_kpis.pg_local import LocalPostgres, local_postgres
 
 from conftest import END_DATE
 
 HOSTILE_NAME = "x'; drop table raw.task_events; --.jsonl"
+SECRET = "pw-never-printed-7f3a"  # the local cluster trusts every login: any password connects
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with local_postgres() as dsn:
-        yield dsn
+def pg() -> Iterator[LocalPostgres]:
+    with local_postgres() as pg:
+        yield pg
+
+
+@pytest.fixture(scope="module")
+def server(pg: LocalPostgres) -> str:
+    return pg.dsn
 
 
 def _lines_per_table(raw: Path) -> Counter[str]:
@@ -43,13 +49,13 @@ def _lines_per_table(raw: Path) -> Counter[str]:
     return counts
 
 
-def _load(raw: Path, dsn: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AGENT_KPIS_PG_DSN": dsn}
+def _load(raw: Path, pg: LocalPostgres, password: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **pg.env(), **({postgres.PASSWORD_ENV: password} if password else {})}
     cmd = [sys.executable, "-m", "agent_kpis.cli", "load", "--raw-root", str(raw)]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
 
 
-def test_each_file_lands_once_with_the_landing_rules(server: str, tmp_path: Path) -> None:
+def test_each_file_lands_once_with_the_landing_rules(pg: LocalPostgres, server: str, tmp_path: Path) -> None:
     raw = tmp_path / "raw o'brien [1]"
     generate(GeneratorConfig(tasks=150, days=3, seed=11, end_date=END_DATE), raw)
     hostile = raw / "task_events" / HOSTILE_NAME
@@ -62,8 +68,8 @@ def test_each_file_lands_once_with_the_landing_rules(server: str, tmp_path: Path
     (raw / "not_a_table" / "stray.jsonl").write_text('{"x": 1}\n')
     expected = _lines_per_table(raw)
 
-    first = _load(raw, server)
-    assert "loaded" in first.stdout and server not in first.stdout + first.stderr
+    first = _load(raw, pg, password=SECRET)
+    assert "loaded" in first.stdout and SECRET not in first.stdout + first.stderr
     with psycopg.connect(server) as con:
         for table in TABLE_NAMES:
             got = con.execute(f'select count(*) from raw."{table}"').fetchone()
@@ -88,10 +94,10 @@ def test_each_file_lands_once_with_the_landing_rules(server: str, tmp_path: Path
         assert con.execute("select count(_emitted_at) from raw.llm_calls").fetchone() == (with_emitted,)
 
     # a rerun loads nothing twice; a new file is the only thing the next run loads
-    again = _load(raw, server)
+    again = _load(raw, pg)
     assert again.stdout.startswith("loaded 0 new files (0 lines)"), again.stdout
     (raw / "feedback" / "late.jsonl").write_text('{"event_id": "late-1"}\n')
-    late = _load(raw, server)
+    late = _load(raw, pg)
     assert late.stdout.startswith("loaded 1 new files (1 lines)"), late.stdout
     with psycopg.connect(server) as con:
         assert con.execute("select count(*) from raw.feedback").fetchone() == (expected["feedback"] + 1,)
@@ -108,7 +114,7 @@ def _emitted(line: bytes) -> bool:
 
 
 def test_a_file_that_breaks_while_it_is_read_is_recorded_not_half_loaded(
-    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg: LocalPostgres, server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     raw = tmp_path / "raw"
     (raw / "feedback").mkdir(parents=True)
@@ -121,7 +127,9 @@ def test_a_file_that_breaks_while_it_is_read_is_recorded_not_half_loaded(
             raise OSError("the file went away")
 
     monkeypatch.setattr(postgres, "_lines", breaking)
-    result = postgres.load(server, raw, ["feedback"], schema="broken")
+    for name, value in pg.env().items():
+        monkeypatch.setenv(name, value)
+    result = postgres.load(postgres.connection_kwargs(), raw, ["feedback"], schema="broken")
     assert (result.files_loaded, result.lines_loaded) == (2, 1)
     with psycopg.connect(server) as con:
         lines = con.execute("select source_file from broken.feedback").fetchall()
@@ -133,8 +141,8 @@ def test_a_file_that_breaks_while_it_is_read_is_recorded_not_half_loaded(
         assert reason == ("unreadable_file", "OSError: the file went away")
 
 
-def test_a_missing_connection_string_is_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "AGENT_KPIS_PG_DSN"}
+def test_a_missing_server_is_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PGHOST"}
     proc = subprocess.run(
         [sys.executable, "-m", "agent_kpis.cli", "load", "--raw-root", str(tmp_path)],
         env=env,
@@ -144,5 +152,6 @@ def test_a_missing_connection_string_is_one_line(tmp_path: Path) -> None:
     )
     assert (
         proc.returncode == 2
-        and proc.stderr.strip() == "load: set AGENT_KPIS_PG_DSN to the PostgreSQL connection string"
+        and proc.stderr.strip()
+        == "load: set PGHOST (and PGPORT, PGUSER, PGDATABASE; the password in DBT_ENV_SECRET_PGPASSWORD)"
     )

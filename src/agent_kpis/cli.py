@@ -22,7 +22,7 @@ import duckdb
 
 from agent_kpis import settings
 from agent_kpis.generator import FORMATS, FaultRates, GeneratorConfig, generate
-from agent_kpis.settings import DEMO_ENV, PROJECT_DIR, publish_dir, raw_root, warehouse_path
+from agent_kpis.settings import DEMO_ENV, PROJECT_DIR, dbt_var, publish_dir, raw_root, warehouse_path
 
 
 def _config_from_args(args: argparse.Namespace) -> GeneratorConfig:
@@ -188,23 +188,23 @@ def cmd_load(args: argparse.Namespace) -> int:
     import psycopg
 
     from agent_kpis.contract import TABLE_NAMES, TRACE_TABLES
-    from agent_kpis.landing.postgres import load
+    from agent_kpis.landing.postgres import PASSWORD_ENV, connection_kwargs, load
 
-    dsn = os.environ.get(args.dsn_env, "")
-    if not dsn:
-        print(f"load: set {args.dsn_env} to the PostgreSQL connection string", file=sys.stderr)
+    if not os.environ.get("PGHOST"):
+        print(f"load: set PGHOST (and PGPORT, PGUSER, PGDATABASE; the password in {PASSWORD_ENV})", file=sys.stderr)
         return 2
+    schema = args.schema or str(dbt_var("raw_schema"))
     raw = Path(args.raw_root) if args.raw_root else raw_root()
     if not raw.is_dir():
         print(f"load: the raw root {raw} is not a folder", file=sys.stderr)
         return 2
     try:
-        result = load(dsn, raw, TABLE_NAMES + TRACE_TABLES, schema=args.schema)
-    except psycopg.Error as exc:  # the message names the server, never the connection string
+        result = load(connection_kwargs(), raw, TABLE_NAMES + TRACE_TABLES, schema=schema)
+    except psycopg.Error as exc:  # the message names the server, never the password
         print(f"load: PostgreSQL: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return 1
     print(
-        f"loaded {result.files_loaded} new files ({result.lines_loaded:,} lines) into schema {args.schema};"
+        f"loaded {result.files_loaded} new files ({result.lines_loaded:,} lines) into schema {schema};"
         f" {result.files_skipped} loaded before"
     )
     return 0
@@ -268,8 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ld = sub.add_parser("load", help="copy new raw files into PostgreSQL's landing tables, each file once")
     ld.add_argument("--raw-root", help="raw files (default $AGENT_KPIS_RAW_ROOT)")
-    ld.add_argument("--schema", default="raw", help="landing schema (default raw)")
-    ld.add_argument("--dsn-env", default="AGENT_KPIS_PG_DSN", help="environment variable holding the connection string")
+    ld.add_argument("--schema", help="landing schema (default: the dbt var raw_schema)")
     ld.set_defaults(func=cmd_load)
     return parser
 

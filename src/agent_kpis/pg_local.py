@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 USER = "agent_kpis"
@@ -41,9 +42,25 @@ def _as_server_user(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+@dataclass(frozen=True)
+class LocalPostgres:
+    port: int
+    host: str = "127.0.0.1"
+    user: str = USER
+    dbname: str = "postgres"
+
+    @property
+    def dsn(self) -> str:
+        return f"host={self.host} port={self.port} user={self.user} dbname={self.dbname}"
+
+    def env(self) -> dict[str, str]:
+        """libpq's variables, which the dbt target (profiles.yml) and `agent-kpis load` read."""
+        return {"PGHOST": self.host, "PGPORT": str(self.port), "PGUSER": self.user, "PGDATABASE": self.dbname}
+
+
 @contextmanager
-def local_postgres() -> Iterator[str]:
-    """Starts a cluster in a new temporary folder and yields its connection string; the
+def local_postgres() -> Iterator[LocalPostgres]:
+    """Starts a cluster in a new temporary folder and yields its address; the
     folder is its own (not under a test's tmp_path, whose parents the server user may not
     enter) and is removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="agent-kpis-pg-"))
@@ -62,7 +79,7 @@ def local_postgres() -> Iterator[str]:
     log = str(folder / "server.log")
     subprocess.run(_as_server_user([pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start"]), **run)
     try:
-        yield f"host=127.0.0.1 port={port} user={USER} dbname=postgres"
+        yield LocalPostgres(port)
     finally:
         subprocess.run(_as_server_user([pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]), **run)
         shutil.rmtree(folder, ignore_errors=True)

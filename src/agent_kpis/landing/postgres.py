@@ -13,6 +13,7 @@ Lines go through COPY; every name reaches SQL as a quoted identifier, every valu
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -149,14 +150,25 @@ def _copy_file(con: psycopg.Connection, schema: str, raw: RawFile, probe: Probe 
     return lines
 
 
+PASSWORD_ENV = "DBT_ENV_SECRET_PGPASSWORD"
+
+
+def connection_kwargs() -> dict[str, str]:
+    """The connection as dbt's postgres target makes it (profiles.yml): libpq reads PGHOST,
+    PGPORT, PGUSER, PGDATABASE and PGOPTIONS itself; the password comes from the variable
+    whose value dbt scrubs from its logs."""
+    password = os.environ.get(PASSWORD_ENV)
+    return {"password": password} if password else {}
+
+
 def load(
-    dsn: str, raw_root: Path | str, tables: Iterable[str], schema: str = "raw", max_line_bytes: int = 1_000_000
+    connection: dict[str, str], raw_root: Path | str, tables: Iterable[str], schema: str = "raw", max_line_bytes: int = 1_000_000
 ) -> LoadResult:
     """Copies every file under raw_root that no earlier run recorded; see the module doc."""
     tables = list(tables)
     files = list_raw_files(raw_root, tables)
     loaded = lines = skipped = 0
-    with psycopg.connect(dsn, autocommit=True) as con:
+    with psycopg.connect(autocommit=True, **connection) as con:
         ensure_schema(con, schema, tables)
         recorded = _recorded(con, schema)
         for raw in files:
