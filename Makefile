@@ -26,7 +26,7 @@ FORMAT ?= jsonl
 TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
-.PHONY: help install browser postgres demo generate job build docs publish report summary validate-landing validate-publishing test \
+.PHONY: help install browser postgres spark demo generate job build docs publish report summary validate-landing validate-publishing test \
 	lint lint-sql lint-python pytest dbt-test metrics trace-fixtures bench-generate bench clean
 
 help:
@@ -53,7 +53,7 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
 	@chromium --version 2>/dev/null | head -1
 
-# Debian's PostgreSQL server, for the PostgreSQL landing test (a throw-away cluster per run)
+# Debian's PostgreSQL server, for the PostgreSQL tests (a throw-away cluster per run)
 postgres:
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -q && \
@@ -123,7 +123,12 @@ lint-python: install
 
 lint: lint-sql lint-python
 
-pytest: install browser postgres
+# Java for the Spark session of the engine comparison (pyspark 3.5 runs on Java 17)
+spark:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
+
+pytest: install browser postgres spark
 	$(BIN)/pytest -q -n 2 --dist loadfile --durations=15
 
 # on fresh demo data: landing validation, dbt build with every test (verification rules at

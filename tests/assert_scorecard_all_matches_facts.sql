@@ -33,42 +33,42 @@ expected as (
 
     select
         'terminal_tasks' as kpi_name,
-        nullif(count(*), 0) * 1.0 as expected_value
+        cast(nullif(count(*), 0) as {{ agent_kpis.type_double() }}) as expected_value
     from terminal
     union all
     select
         'task_success_rate' as kpi_name,
-        avg(case when outcome = 'verified_success' then 1.0 else 0.0 end) as expected_value
+        avg(case when outcome = 'verified_success' then 1 else 0 end) as expected_value
     from terminal
     union all
     select
         'escalation_rate' as kpi_name,
-        avg(case when is_escalated then 1.0 else 0.0 end) as expected_value
+        avg(case when is_escalated then 1 else 0 end) as expected_value
     from terminal
     union all
     select
         'containment_rate' as kpi_name,
-        avg(case when is_contained then 1.0 else 0.0 end) as expected_value
+        avg(case when is_contained then 1 else 0 end) as expected_value
     from terminal
     union all
     select
         'cost_per_successful_task_usd' as kpi_name,
-        sum(total_cost_usd) / nullif(sum(case when outcome = 'verified_success' then 1 else 0 end), 0) as expected_value
+        cast(sum(total_cost_usd) as {{ agent_kpis.type_double() }}) / nullif(sum(case when outcome = 'verified_success' then 1 else 0 end), 0) as expected_value
     from terminal
     union all
     select
         'human_minutes_per_task' as kpi_name,
-        avg(human_minutes) as expected_value
+        avg(cast(human_minutes as {{ agent_kpis.type_double() }})) as expected_value
     from terminal
     union all
     select
         'policy_violation_rate' as kpi_name,
-        avg(case when policy_violation_count > 0 then 1.0 else 0.0 end) as expected_value
+        avg(case when policy_violation_count > 0 then 1 else 0 end) as expected_value
     from terminal
     union all
     select
         'csat_pct_satisfied' as kpi_name,
-        sum(csat_satisfied_count) * 1.0 / nullif(sum(csat_response_count), 0) as expected_value
+        cast(sum(csat_satisfied_count) as {{ agent_kpis.type_double() }}) / nullif(sum(csat_response_count), 0) as expected_value
     from terminal
     union all
     select
@@ -79,12 +79,12 @@ expected as (
     union all
     select
         'tool_attempt_success_rate' as kpi_name,
-        avg(case when status = 'success' then 1.0 else 0.0 end) as expected_value
+        avg(case when status = 'success' then 1 else 0 end) as expected_value
     from tool_calls
     union all
     select
         'tool_call_success_rate' as kpi_name,
-        count(distinct case when is_call_successful then call_id end) * 1.0 / nullif(count(distinct call_id), 0) as expected_value
+        cast(count(distinct case when is_call_successful then call_id end) as {{ agent_kpis.type_double() }}) / nullif(count(distinct call_id), 0) as expected_value
     from tool_calls
 
 ),

@@ -121,6 +121,8 @@ def test_conventions_gate_fails_a_model_in_the_wrong_layer(demo: tuple[Path, Pat
     nodes["model.agent_kpis.dim_dates"]["config"]["meta"] = nodes["model.agent_kpis.dim_dates"]["meta"] = {}
     nodes["model.agent_kpis.kpi_values_assessed"]["original_file_path"] = "models/kpi_values_assessed.sql"
     next(iter(manifest["groups"].values()))["owner"] = {}
+    unit_test = next(t for t in manifest["unit_tests"].values() if t["package_name"] == "agent_kpis")
+    unit_test["name"] = "test_" + "x" * 59
     errors = check(manifest, wh)
     assert "task_loads: a model in intermediate is named int_*" in errors
     assert any(e.startswith("int_task_human_time: intermediate model reads marts fct_tasks") for e in errors)
@@ -132,6 +134,7 @@ def test_conventions_gate_fails_a_model_in_the_wrong_layer(demo: tuple[Path, Pat
     assert "dim_dates: model has no parent and no meta.root_model_reason" in errors
     assert any(e.startswith("kpi_values_assessed: model is outside") for e in errors)
     assert any(e.startswith("group ") and e.endswith(": no owner") for e in errors)
+    assert f"unit test {unit_test['name']}: name longer than 63 characters" in errors
 
 
 def test_conventions_gate_fails_a_model_without_primary_key_test(demo: tuple[Path, Path]) -> None:

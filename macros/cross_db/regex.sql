@@ -71,6 +71,15 @@
     )
 {%- endmacro %}
 
+{#- Spark (Java regular expressions): a group in the replacement is $1 -#}
+{% macro spark__regex_replace_all(expression, pattern, replacement) -%}
+    regexp_replace(
+        {{ expression }},
+        {{ agent_kpis.sql_literal(pattern) }},
+        {{ agent_kpis.sql_literal(replacement | replace('$', '\\$') | replace('\\1', '$1')) }}
+    )
+{%- endmacro %}
+
 {#- The first group of pattern's first match in expression; '' when nothing matches. -#}
 {% macro regex_first_group(expression, pattern) -%}
     {{ return(adapter.dispatch('regex_first_group', 'agent_kpis')(expression, pattern)) }}

@@ -19,8 +19,9 @@
     cast(extract(epoch from ({{ end_ts }} - {{ start_ts }})) as double precision)
 {%- endmacro %}
 
+{#- Spark divides integers into decimals: the difference is made a double first, as DuckDB's is -#}
 {% macro spark__seconds_between(start_ts, end_ts) -%}
-    (unix_micros({{ end_ts }}) - unix_micros({{ start_ts }})) / 1e6
+    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as double) / 1e6)
 {%- endmacro %}
 
 {#- Milliseconds from start_ts to end_ts, exact to the microsecond. -#}
@@ -41,5 +42,5 @@
 {%- endmacro %}
 
 {% macro spark__milliseconds_between(start_ts, end_ts) -%}
-    ((unix_micros({{ end_ts }}) - unix_micros({{ start_ts }})) / 1000.0)
+    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as double) / 1000)
 {%- endmacro %}

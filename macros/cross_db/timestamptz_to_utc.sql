@@ -10,3 +10,8 @@
 {% macro duckdb__timestamptz_to_utc(expression) -%}
     timezone('UTC', {{ expression }})
 {%- endmacro %}
+
+{#- Spark has one timestamp type, read in the session time zone: UTC (profiles.yml) -#}
+{% macro spark__timestamptz_to_utc(expression) -%}
+    {{ expression }}
+{%- endmacro %}

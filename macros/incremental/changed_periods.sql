@@ -89,7 +89,7 @@
 {% macro incremental_by_period() -%}
     {%- set ledger = "ref('kpi_task_counted_days')" -%}
     {{ return({
-        'materialized': 'incremental',
+        'materialized': agent_kpis.incremental_materialization(),
         'incremental_strategy': 'append',
         'on_schema_change': 'fail',
         'pre_hook': '{{ agent_kpis.delete_changed_periods(' ~ ledger ~ ') }}',

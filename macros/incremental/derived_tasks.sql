@@ -42,7 +42,7 @@
 {#- The config of every model incremental by task: {{ config(**agent_kpis.incremental_by_task()) }}. -#}
 {% macro incremental_by_task() -%}
     {{ return({
-        'materialized': 'incremental',
+        'materialized': agent_kpis.incremental_materialization(),
         'incremental_strategy': 'delete+insert',
         'unique_key': 'task_id',
         'on_schema_change': 'fail',

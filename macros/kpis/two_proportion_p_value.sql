@@ -5,9 +5,10 @@
     proportion is 0 or 1.
 -#}
 {% macro two_proportion_p_value(x1, n1, x2, n2) -%}
-    {%- set p_pool = '((' ~ x1 ~ ' + ' ~ x2 ~ ') * 1.0 / nullif(' ~ n1 ~ ' + ' ~ n2 ~ ', 0))' -%}
-    {%- set se = 'sqrt(' ~ p_pool ~ ' * (1 - ' ~ p_pool ~ ') * (1.0 / nullif(' ~ n1 ~ ', 0) + 1.0 / nullif(' ~ n2 ~ ', 0)))' -%}
-    {%- set z = '(abs(' ~ x2 ~ ' * 1.0 / nullif(' ~ n2 ~ ', 0) - ' ~ x1 ~ ' * 1.0 / nullif(' ~ n1 ~ ', 0)) / nullif(' ~ se ~ ', 0))' -%}
+    {#- in doubles: `x * 1.0` is a decimal on Spark, whose division keeps a few digits only -#}
+    {%- set p_pool = agent_kpis.safe_divide('(' ~ x1 ~ ' + ' ~ x2 ~ ')', '(' ~ n1 ~ ' + ' ~ n2 ~ ')') -%}
+    {%- set se = 'sqrt(' ~ p_pool ~ ' * (1 - ' ~ p_pool ~ ') * (' ~ agent_kpis.safe_divide('1', n1) ~ ' + ' ~ agent_kpis.safe_divide('1', n2) ~ '))' -%}
+    {%- set z = '(abs(' ~ agent_kpis.safe_divide(x2, n2) ~ ' - ' ~ agent_kpis.safe_divide(x1, n1) ~ ') / nullif(' ~ se ~ ', 0))' -%}
     {{ agent_kpis.normal_two_sided_tail(z) }}
 {%- endmacro %}
 

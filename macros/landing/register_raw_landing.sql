@@ -67,3 +67,86 @@
     ).columns[0].values()[0] -%}
     {{ return(api.Relation.create(schema=var('raw_schema'), identifier=identifier) if found > 0 else none) }}
 {%- endmacro %}
+
+{#-
+    Spark (docs/decisions.md, "Other engines"): views over the files, read by Spark's own
+    readers. The run lists the raw root once (the binaryFile reader, which lists without
+    reading contents); landed_files is that list, and each raw table with files gets a view of
+    its lines (text reader, .jsonl and .jsonl.gz). The line rules that SQL can see are
+    applied here: a NUL character, a line longer than var('raw_max_line_bytes') and text
+    that was not UTF-8 (Spark's reader turns such bytes into U+FFFD) land with their reason.
+    Parquet files are listed as not read (read_method unsupported_on_engine). Statements run
+    one at a time: Spark takes one per call.
+-#}
+{% macro spark__register_raw_landing() -%}
+    {%- if execute -%}
+        {%- set root = agent_kpis.raw_root() -%}
+        {%- set schema = var('raw_schema') -%}
+        {%- set tables = var('raw_tables') + var('trace_tables') -%}
+        {%- set present = run_query(
+            "select distinct regexp_extract(path, '/([^/]+)/[^/]+$', 1) from "
+            ~ agent_kpis.spark_file_source('binaryFile', root, '/*/*')
+        ).columns[0].values() | list -%}
+        {%- if not (present | select('in', tables) | list) and not (var('allow_empty_feed') | as_bool) -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing stopped before anything was written: the raw root " ~ root ~ " has none of the table folders " ~ tables
+            ) }}
+        {%- endif -%}
+        {%- do run_query("create database if not exists " ~ schema) -%}
+        {%- set landed = [] -%}
+        {%- for table in tables if table in present -%}
+            {%- do landed.append(
+                "select " ~ agent_kpis.spark_source_file('path') ~ " as source_file, " ~ agent_kpis.sql_literal(table) ~ " as raw_table,"
+                ~ " length as file_bytes,"
+                ~ " case when path rlike '[.]parquet$' then 'parquet' else 'jsonl' end as file_format,"
+                ~ " case when path rlike '[.]parquet$' then 'unsupported_on_engine' else 'native' end as read_method,"
+                ~ " case when path rlike '[.]parquet$' then 'unsupported_on_engine' end as reject_reason,"
+                ~ " cast(null as string) as reject_detail, cast(null as string) as read_note,"
+                ~ " modificationTime as first_seen_at"
+                ~ " from " ~ agent_kpis.spark_file_source('binaryFile', root, '/' ~ table ~ '/*')
+            ) -%}
+        {%- endfor -%}
+        {%- do run_query(
+            "create or replace view " ~ schema ~ ".landed_files as "
+            ~ (landed | join(' union all ') if landed else
+               "select cast(null as string) as source_file, cast(null as string) as raw_table, cast(null as bigint) as file_bytes,"
+               ~ " cast(null as string) as file_format, cast(null as string) as read_method, cast(null as string) as reject_reason,"
+               ~ " cast(null as string) as reject_detail, cast(null as string) as read_note, cast(null as timestamp) as first_seen_at"
+               ~ " where false")
+        ) -%}
+        {%- for table in tables -%}
+            {%- if table in present -%}
+                {%- set lines = agent_kpis.spark_file_source('text', root, '/' ~ table ~ '/*.jsonl*') -%}
+                {%- set body =
+                    "select " ~ agent_kpis.spark_source_file('input_file_name()') ~ " as source_file, value as raw_line,"
+                    ~ " case when length(value) > " ~ (var('raw_max_line_bytes') | int) ~ " then 'line_too_long'"
+                    ~ " when instr(value, char(0)) > 0 then 'control_character:NUL'"
+                    ~ " when instr(value, decode(unhex('EFBFBD'), 'UTF-8')) > 0 then 'invalid_utf8' end as landing_error,"
+                    ~ " cast(get_json_object(value, '$._emitted_at') as timestamp) as _emitted_at"
+                    ~ " from " ~ lines -%}
+            {%- else -%}
+                {%- set body =
+                    "select cast(null as string) as source_file, cast(null as string) as raw_line,"
+                    ~ " cast(null as string) as landing_error, cast(null as timestamp) as _emitted_at where false" -%}
+            {%- endif -%}
+            {%- do run_query("create or replace view " ~ schema ~ "." ~ table ~ " as " ~ body) -%}
+        {%- endfor -%}
+        {{ agent_kpis.check_pii_salt() }}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{#-
+    A Spark file source: the root's own glob characters escaped (a folder named `raw [1]` is
+    not a pattern), then the pattern; backquoted.
+-#}
+{% macro spark_file_source(reader, root, pattern) -%}
+    {%- set escaped = namespace(path=root | replace('\\', '\\\\')) -%}
+    {%- for c in '[]{}*?' -%}{%- set escaped.path = escaped.path | replace(c, '\\' ~ c) -%}{%- endfor -%}
+    {{ reader }}.`{{ (escaped.path ~ pattern) | replace('`', '``') }}`
+{%- endmacro %}
+
+{#- A file's path as the other engines name it: no file: scheme, no URL escapes. -#}
+{% macro spark_source_file(uri) -%}
+    url_decode(regexp_replace({{ uri }}, '^file:(//)?', ''))
+{%- endmacro %}

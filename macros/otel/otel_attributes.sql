@@ -31,6 +31,15 @@
     )
 {%- endmacro %}
 
+{#- Spark: the AnyValue arrives as JSON text -#}
+{% macro spark__otel_value_text(value) -%}
+    coalesce(
+        {%- for field in ['stringValue', 'intValue', 'doubleValue', 'boolValue', 'arrayValue', 'kvlistValue'] %}
+        get_json_object({{ value }}, '$.{{ field }}'){% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
 {% macro duckdb__otel_value_text(value) -%}
     coalesce(
         json_extract_string({{ value }}, '$.stringValue'),
@@ -61,6 +70,16 @@
         from {{ agent_kpis._postgres_json_elements(attributes) }} with ordinality as listed (attribute, attribute_position)
         cross join lateral (select {{ agent_kpis.otel_value_text("attribute -> 'value'") }} as value_text) as attribute_values
         where value_text is not null and length(value_text) <= {{ var('otel_max_attribute_chars') | int }}
+    )
+{%- endmacro %}
+
+{% macro spark__otel_attribute_list(attributes) -%}
+    filter(
+        transform(
+            {{ attributes }},
+            attribute -> named_struct('key', attribute.key, 'value', {{ agent_kpis.otel_value_text('attribute.value') }})
+        ),
+        attribute -> attribute.value is not null and length(attribute.value) <= {{ var('otel_max_attribute_chars') | int }}
     )
 {%- endmacro %}
 
@@ -102,6 +121,10 @@
     (jsonb_path_query_first({{ attributes }}, '$[*] ? (@.key == $name).value', jsonb_build_object('name', {{ agent_kpis.sql_literal(name) }})) #>> '{}')
 {%- endmacro %}
 
+{% macro spark__otel_attribute_value(attributes, name) -%}
+    element_at(filter({{ attributes }}, attribute -> attribute.key = {{ agent_kpis.sql_literal(name) }}), 1).value
+{%- endmacro %}
+
 {#- Only the attributes whose key is listed (all of them when keys is empty). -#}
 {% macro otel_attributes_with_keys(attributes, keys) -%}
     {{ return(adapter.dispatch('otel_attributes_with_keys', 'agent_kpis')(attributes, keys)) }}
@@ -118,6 +141,14 @@
         from {{ agent_kpis._postgres_json_elements(attributes) }} with ordinality as listed (attribute, attribute_position)
         where attribute ->> 'key' in ({{ agent_kpis.sql_literal_list(keys) }})
     )
+    {%- else -%}
+        {{ attributes }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__otel_attributes_with_keys(attributes, keys) -%}
+    {%- if keys -%}
+        filter({{ attributes }}, attribute -> attribute.key in ({{ agent_kpis.sql_literal_list(keys) }}))
     {%- else -%}
         {{ attributes }}
     {%- endif -%}

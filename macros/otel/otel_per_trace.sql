@@ -4,7 +4,7 @@
     so a trace is always re-derived whole). Config and filter, used by each of them.
 -#}
 {% macro otel_per_trace_config() -%}
-    {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='trace_id',
+    {{ config(materialized=agent_kpis.incremental_materialization(), incremental_strategy='delete+insert', unique_key='trace_id',
               on_schema_change='fail') }}
 {%- endmacro %}
 

@@ -102,6 +102,36 @@
     cross join lateral {{ agent_kpis._postgres_json_elements("scope_span -> 'spans'") }} as spans (span)
 {%- endmacro %}
 
+{#- Spark: from_json into the nested shape (an AnyValue kept as its JSON text), then lateral explodes -#}
+{% macro spark__otel_unnest_spans(lines) -%}
+    {%- set attributes = 'array<struct<key: string, value: string>>' -%}
+    {%- set shape = 'struct<resourceSpans: array<struct<resource: struct<attributes: ' ~ attributes ~ '>,'
+        ~ ' scopeSpans: array<struct<scope: struct<name: string>, spans: array<struct<traceId: string, spanId: string,'
+        ~ ' parentSpanId: string, name: string, kind: string, startTimeUnixNano: string, endTimeUnixNano: string,'
+        ~ ' attributes: ' ~ attributes ~ ', events: array<struct<name: string, attributes: ' ~ attributes ~ '>>,'
+        ~ ' status: struct<code: string, message: string>>>>>>>>' -%}
+    select
+        lines.source_file,
+        lines.line_loaded_at,
+        resource_span.resource.attributes as resource_attributes,
+        scope_span.scope.name as scope_name,
+        span.traceId as trace_id_text,
+        span.spanId as span_id_text,
+        span.parentSpanId as parent_span_id_text,
+        span.name as span_name,
+        span.kind as span_kind_text,
+        span.startTimeUnixNano as start_time_text,
+        span.endTimeUnixNano as end_time_text,
+        span.status.code as status_code_text,
+        span.status.message as status_message,
+        span.attributes as attributes,
+        element_at(filter(span.events, span_event -> span_event.name = 'exception'), 1).attributes as exception_attributes
+    from {{ lines }} as lines
+    lateral view explode(from_json(lines.raw_line, {{ agent_kpis.sql_literal(shape) }}).resourceSpans) resource_spans as resource_span
+    lateral view explode(resource_span.scopeSpans) scope_spans as scope_span
+    lateral view explode(scope_span.spans) spans as span
+{%- endmacro %}
+
 {#- The elements of a jsonb value that is an array; no rows for anything else. -#}
 {% macro _postgres_json_elements(value) -%}
     jsonb_array_elements(case when jsonb_typeof({{ value }}) = 'array' then {{ value }} end)

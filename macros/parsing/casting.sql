@@ -27,6 +27,11 @@
     {{ agent_kpis.engine_function('try_' ~ names[wanted]) }}({{ expression }})
 {%- endmacro %}
 
+{#- Spark (ANSI mode off, as dbt-spark sets it): a failed cast is null; its timestamps follow the session time zone, UTC -#}
+{% macro spark__try_cast_or_null(expression, data_type) -%}
+    cast({{ expression }} as {{ 'timestamp' if (data_type | trim | lower) == 'timestamptz' else data_type }})
+{%- endmacro %}
+
 {#-
     ISO-8601 text to a UTC timestamp without time zone: YYYY-MM-DD, optionally with a time
     (T or space, seconds and up to 9 fractional digits optional) and an offset (Z, +hh,

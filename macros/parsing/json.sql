@@ -22,6 +22,11 @@
     ({{ agent_kpis.engine_function('try_json') }}({{ column }}) is not null)
 {%- endmacro %}
 
+{#- Spark: a valid JSON value is one element when wrapped in brackets -#}
+{% macro spark__json_is_valid(column) -%}
+    coalesce(json_array_length(concat('[', {{ column }}, ']')) = 1, false)
+{%- endmacro %}
+
 {% macro json_is_object(column) -%}
     {{ return(adapter.dispatch('json_is_object', 'agent_kpis')(column)) }}
 {%- endmacro %}
@@ -36,6 +41,10 @@
 
 {% macro postgres__json_is_object(column) -%}
     coalesce(json_typeof({{ agent_kpis.engine_function('try_json') }}({{ column }})) = 'object', false)
+{%- endmacro %}
+
+{% macro spark__json_is_object(column) -%}
+    (json_object_keys({{ column }}) is not null)
 {%- endmacro %}
 
 {#- A JSON object decoded once, for json_decoded_get (names: the fields that will be read). -#}
@@ -63,6 +72,16 @@
     end
 {%- endmacro %}
 
+{#- Spark: a struct of string fields (a nested value arrives as its JSON text) -#}
+{% macro spark__json_decode(column, names) -%}
+    {%- set fields = [] -%}
+    {%- for name in names -%}{%- do fields.append('`' ~ name ~ '`: string') -%}{%- endfor -%}
+    case
+        when {{ agent_kpis.json_is_object(column) }}
+            then from_json({{ column }}, {{ agent_kpis.sql_literal('struct<' ~ fields | join(', ') ~ '>') }})
+    end
+{%- endmacro %}
+
 {#- One top-level field of a decoded object as text: strings unquoted, anything else as JSON text. -#}
 {% macro json_decoded_get(decoded, name) -%}
     {{ return(adapter.dispatch('json_decoded_get', 'agent_kpis')(decoded, name)) }}
@@ -81,6 +100,10 @@
 
 {% macro postgres__json_decoded_get(decoded, name) -%}
     ({{ decoded }} ->> {{ agent_kpis.sql_literal(name) }})
+{%- endmacro %}
+
+{% macro spark__json_decoded_get(decoded, name) -%}
+    {{ decoded }}.`{{ name }}`
 {%- endmacro %}
 
 {#-
@@ -107,6 +130,10 @@
         when {{ agent_kpis.json_is_object(column) }}
             then array(select json_object_keys({{ agent_kpis.engine_function('try_json') }}({{ column }})))
     end
+{%- endmacro %}
+
+{% macro spark__json_object_keys(column) -%}
+    json_object_keys({{ column }})
 {%- endmacro %}
 
 {% macro duplicated_keys(keys, names) -%}
@@ -139,6 +166,16 @@
     end
 {%- endmacro %}
 
+{% macro spark__duplicated_keys(keys, names) -%}
+    case
+        when size({{ keys }}) > size(array_distinct({{ keys }}))
+            then nullif(array_join(filter(
+                array({{ agent_kpis.sql_literal_list(names) }}),
+                field_name -> size(filter({{ keys }}, object_key -> object_key = field_name)) > 1
+            ), ','), '')
+    end
+{%- endmacro %}
+
 {#- The top-level field of a JSON object held as text is an array (false for anything else). -#}
 {% macro json_field_is_array(column, field) -%}
     {{ return(adapter.dispatch('json_field_is_array', 'agent_kpis')(column, field)) }}
@@ -156,6 +193,10 @@
     coalesce(json_typeof({{ agent_kpis.engine_function('try_json') }}({{ column }}) -> {{ agent_kpis.sql_literal(field) }}) = 'array', false)
 {%- endmacro %}
 
+{% macro spark__json_field_is_array(column, field) -%}
+    (json_array_length(get_json_object({{ column }}, {{ agent_kpis.sql_literal('$.' ~ field) }})) is not null)
+{%- endmacro %}
+
 {#- A top-level field of the JSON object held as text in `value`, as text; null when value is not such an object. -#}
 {% macro json_text_field(value, field) -%}
     {{ return(adapter.dispatch('json_text_field', 'agent_kpis')(value, field)) }}
@@ -171,6 +212,10 @@
 
 {% macro postgres__json_text_field(value, field) -%}
     ({{ agent_kpis.engine_function('try_json') }}({{ value }}) ->> {{ agent_kpis.sql_literal(field) }})
+{%- endmacro %}
+
+{% macro spark__json_text_field(value, field) -%}
+    get_json_object({{ value }}, {{ agent_kpis.sql_literal('$.' ~ field) }})
 {%- endmacro %}
 
 {#- A JSON object as text from {key: SQL expression} (keys in the order given, null values kept). -#}
@@ -200,4 +245,13 @@
         {{ agent_kpis.sql_literal(key) }}, {{ expression }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     ) as text)
+{%- endmacro %}
+
+{#- Spark's to_json leaves null fields out unless told -#}
+{% macro spark__json_object_text(fields) -%}
+    to_json(named_struct(
+        {%- for key, expression in fields.items() %}
+        {{ agent_kpis.sql_literal(key) }}, {{ expression }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}

@@ -20,3 +20,7 @@
             then json_array_length({{ agent_kpis.engine_function('try_json') }}({{ expression }}))
     end
 {%- endmacro %}
+
+{% macro spark__json_array_length(expression) -%}
+    json_array_length({{ expression }})
+{%- endmacro %}

@@ -20,6 +20,11 @@
     cast(null as {{ 'json' if name == 'landed_fields' else dbt.type_string() }})
 {%- endmacro %}
 
+{#- on Spark an untyped null, which takes the type of the decoded struct it stands in for -#}
+{% macro spark__landed_column(name) -%}
+    null
+{%- endmacro %}
+
 {% macro duckdb__landed_column(name) -%}
     {{ name }}
 {%- endmacro %}

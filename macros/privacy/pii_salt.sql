@@ -26,6 +26,24 @@
     current_setting('agent_kpis.pii_salt')
 {%- endmacro %}
 
+{#- Spark: the session setting spark.agent_kpis.pii_salt (profiles.yml), substituted by Spark itself -#}
+{% macro spark__pii_salt() -%}
+    '${spark.agent_kpis.pii_salt}'
+{%- endmacro %}
+
+{% macro spark__check_pii_salt() -%}
+    {%- set salt_length = run_query(
+        "select case when " ~ agent_kpis.spark__pii_salt() ~ " like '$%' or " ~ agent_kpis.spark__pii_salt()
+        ~ " like '%(redacted)' then 0 else length(" ~ agent_kpis.spark__pii_salt() ~ ") end"
+    ).columns[0].values()[0] -%}
+    {%- if salt_length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "The PII salt is not set, or Spark redacts it: set DBT_ENV_SECRET_AGENT_KPIS_PII_SALT, which the spark target"
+            ~ " passes as spark.agent_kpis.pii_salt (a setting whose name contains 'secret' is redacted)."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro _stored_pii_salt_fingerprint() -%}
     {%- set state = agent_kpis.landing_relation('build_state') -%}
     {%- if not state -%}{{ return(none) }}{%- endif -%}

@@ -14,7 +14,9 @@ package itself cannot be installed offline; docs/decisions.md):
 - modeling: only staging reads sources; staging reads sources, seeds and its base models
   only; intermediate never reads marts; a model with no parent says why in
   `meta.root_model_reason`;
-- sources: freshness and a loaded_at field.
+- sources: freshness and a loaded_at field;
+- portability: model and unit-test names fit PostgreSQL's 63-character identifiers (a unit
+  test's name is a relation name there).
 
 Columns are compared with the warehouse, so a column the YAML forgets is caught too. A
 column passed through unchanged from a parent model keeps the parent's description, and a
@@ -38,6 +40,7 @@ LAYER_PREFIXES = {
     "marts": ("fct_", "dim_", "kpi_", "dq_"),
 }
 BASE_PREFIX = "base_"  # staging/<source>/base/: the landed lines, parsed
+MAX_NAME = 63  # PostgreSQL's identifier length
 
 
 def _pk_columns(manifest: dict[str, Any]) -> dict[str, bool]:
@@ -170,6 +173,8 @@ def check(manifest: dict[str, Any], warehouse: Path | None = None) -> list[str]:
         if node["resource_type"] != "model":
             continue
         name = node["name"]
+        if len(name) > MAX_NAME:
+            errors.append(f"{name}: name longer than {MAX_NAME} characters")
         if not (node.get("description") or "").strip():
             errors.append(f"{name}: model has no description")
         documented = {c: (col.get("description") or "").strip() for c, col in node.get("columns", {}).items()}
@@ -191,6 +196,9 @@ def check(manifest: dict[str, Any], warehouse: Path | None = None) -> list[str]:
         if uid not in pk and not exempt:
             errors.append(f"{name}: model has no primary-key test (unique + not_null, or a unique combination)")
         errors.extend(_structure_errors(manifest, uid))
+    for test in manifest.get("unit_tests", {}).values():
+        if test.get("package_name") == PACKAGE and len(test["name"]) > MAX_NAME:
+            errors.append(f"unit test {test['name']}: name longer than {MAX_NAME} characters")
     owners = {g["name"]: g.get("owner") or {} for g in manifest.get("groups", {}).values()}
     for group, owner in sorted(owners.items()):
         if not (owner.get("name") or owner.get("email")):

@@ -119,21 +119,25 @@ def summarize(engine: str, run_results: Path) -> BuildResult:
     )
 
 
-def dbt_build(engine: str, env: dict[str, str], workdir: Path, full_refresh: bool = False) -> BuildResult:
-    """`dbt build` (every model, seed and test) on the profile's target named `engine`."""
-    target = workdir / "target"
-    args = [DBT, "build", "--target", engine, "--target-path", str(target), "--log-path", str(workdir / "logs")]
-    proc = subprocess.run(
-        [*args, *(["--full-refresh"] if full_refresh else [])],
+def _dbt(args: list[str], env: dict[str, str], workdir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [DBT, *args, "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")],
         cwd=PROJECT_DIR,
         env={**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR), "DO_NOT_TRACK": "1", **env},
         capture_output=True,
         text=True,
         check=False,
     )
-    if not (target / "run_results.json").exists():
+
+
+def dbt_build(engine: str, env: dict[str, str], workdir: Path, full_refresh: bool = False) -> BuildResult:
+    """`dbt build` (every model, seed and test) on the profile's target named `engine`."""
+    results = workdir / "target" / "run_results.json"
+    results.unlink(missing_ok=True)
+    proc = _dbt(["build", "--target", engine, *(["--full-refresh"] if full_refresh else [])], env, workdir)
+    if not results.exists():
         raise RuntimeError(f"dbt build on {engine} did not run:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
-    return summarize(engine, target / "run_results.json")
+    return summarize(engine, results)
 
 
 def duckdb_env(raw_root: Path, warehouse: Path, pii_salt: str) -> dict[str, str]:
@@ -176,3 +180,30 @@ def postgres_reader(env: dict[str, str], schema: str = "marts") -> Reader:
 
 
 _LIBPQ = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "dbname": "PGDATABASE"}
+
+
+def spark_env(raw_root: Path, spark_dir: Path, pii_salt: str) -> dict[str, str]:
+    return {
+        "AGENT_KPIS_RAW_ROOT": str(raw_root),
+        "AGENT_KPIS_SPARK_DIR": str(spark_dir),
+        "DBT_ENV_SECRET_AGENT_KPIS_PII_SALT": pii_salt,
+    }
+
+
+def spark_reader(env: dict[str, str], workdir: Path, marts: Sequence[str] = COMPARED_MARTS) -> Reader:
+    """Exports the marts to Parquet through the dbt target (one Spark session, the profile's
+    own settings), then reads the files with DuckDB."""
+    import duckdb
+
+    folder = workdir / "export"
+    args = json.dumps({"tables": list(marts), "folder": str(folder)})
+    proc = _dbt(["run-operation", "export_parquet", "--args", args, "--target", "spark"], env, workdir)
+    if proc.returncode != 0:
+        raise RuntimeError(f"export from Spark failed:\n{proc.stdout[-3000:]}")
+
+    def read(table: str) -> Rows:
+        with duckdb.connect() as con:
+            cur = con.execute("select * from read_parquet(?)", [str(folder / table / "*.parquet")])
+            return read_rows([d[0] for d in cur.description], cur.fetchall())
+
+    return read

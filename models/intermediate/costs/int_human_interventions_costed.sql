@@ -26,8 +26,8 @@ final as (
         interventions.is_negative_minutes,
         rates.actor_role is null as is_unknown_role,
         rates.usd_per_hour,
-        case when interventions.minutes > 0 then interventions.minutes else 0 end
-        / 60.0 * coalesce(rates.usd_per_hour, 0) as human_cost_usd
+        cast(case when interventions.minutes > 0 then interventions.minutes else 0 end as {{ agent_kpis.type_double() }})
+        / 60 * coalesce(rates.usd_per_hour, 0) as human_cost_usd
 
     from interventions
     left join rates

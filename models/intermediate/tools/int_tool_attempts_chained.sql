@@ -83,10 +83,10 @@ ordered as (
 
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by call_id
             order by attempt, started_at, event_id
-        ) as attempt_order,
+        ) as {{ dbt.type_bigint() }}) as attempt_order,
         count(*) over (partition by call_id) as call_attempt_count
     from task_tool_calls
 

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=agent_kpis.incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='trace_id',
         on_schema_change='fail',
@@ -18,7 +18,7 @@
     after its child arrived is taken as never coming. Incremental per trace, like
     int_otel_spans_mapped.
 -#}
-with recursive
+{{ agent_kpis.with_recursive() }}
 
 spans as (
 
@@ -35,50 +35,7 @@ spans as (
 
 ),
 
-ancestry as (
-
-    -- every span with itself (depth 0) and each ancestor present, up to 64 levels (a cycle stops there)
-    select
-        span_key,
-        trace_id,
-        span_id as ancestor_span_id,
-        span_role as ancestor_role,
-        parent_span_id as ancestor_parent_span_id,
-        0 as ancestor_depth
-    from spans
-
-    union all
-
-    select
-        ancestry.span_key,
-        ancestry.trace_id,
-        parent.span_id as ancestor_span_id,
-        parent.span_role as ancestor_role,
-        parent.parent_span_id as ancestor_parent_span_id,
-        ancestry.ancestor_depth + 1 as ancestor_depth
-    from ancestry
-    inner join spans as parent
-        on
-            ancestry.trace_id = parent.trace_id
-            and ancestry.ancestor_parent_span_id = parent.span_id
-    where ancestry.ancestor_depth < 64
-
-),
-
-chains as (
-
-    select
-        span_key,
-        trace_id,
-        max(ancestor_depth) as chain_depth,
-        {{ agent_kpis.first_non_null_by("case when ancestor_role = 'agent' then ancestor_span_id end", 'ancestor_depth desc') }}
-            as task_span_id,
-        -- only the root has no parent: the chain reached it
-        count(case when ancestor_parent_span_id is null then 1 end) > 0 as reaches_root
-    from ancestry
-    group by span_key, trace_id
-
-),
+{{ agent_kpis.otel_span_chains('spans', max_depth=64) }},
 
 final as (
 

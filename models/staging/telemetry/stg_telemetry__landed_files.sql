@@ -21,7 +21,7 @@ final as (
         reject_reason,
         reject_detail,
         read_note,
-        cast(timezone('UTC', first_seen_at) as {{ api.Column.translate_type('timestamp') }}) as first_seen_at
+        cast({{ agent_kpis.timestamptz_to_utc('first_seen_at') }} as {{ api.Column.translate_type('timestamp') }}) as first_seen_at
 
     from landed_files
 

@@ -162,7 +162,11 @@ def connection_kwargs() -> dict[str, str]:
 
 
 def load(
-    connection: dict[str, str], raw_root: Path | str, tables: Iterable[str], schema: str = "raw", max_line_bytes: int = 1_000_000
+    connection: dict[str, str],
+    raw_root: Path | str,
+    tables: Iterable[str],
+    schema: str = "raw",
+    max_line_bytes: int = 1_000_000,
 ) -> LoadResult:
     """Copies every file under raw_root that no earlier run recorded; see the module doc."""
     tables = list(tables)
