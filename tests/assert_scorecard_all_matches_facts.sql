@@ -53,7 +53,8 @@ expected as (
     union all
     select
         'cost_per_successful_task_usd' as kpi_name,
-        cast(sum(total_cost_usd) as {{ agent_kpis.type_double() }}) / nullif(sum(case when outcome = 'verified_success' then 1 else 0 end), 0) as expected_value
+        cast(sum(total_cost_usd) as {{ agent_kpis.type_double() }})
+        / nullif(sum(case when outcome = 'verified_success' then 1 else 0 end), 0) as expected_value
     from terminal
     union all
     select
@@ -84,7 +85,8 @@ expected as (
     union all
     select
         'tool_call_success_rate' as kpi_name,
-        cast(count(distinct case when is_call_successful then call_id end) as {{ agent_kpis.type_double() }}) / nullif(count(distinct call_id), 0) as expected_value
+        cast(count(distinct case when is_call_successful then call_id end) as {{ agent_kpis.type_double() }})
+        / nullif(count(distinct call_id), 0) as expected_value
     from tool_calls
 
 ),
