@@ -6,7 +6,8 @@
     that DuckDB's reader cannot take are salvaged into salvaged_lines, landed_files lists
     the files present now, and one view per raw table reads them. A raw root that is
     missing, unreadable or has none of the table folders stops the run here, before
-    anything is written. On other engines a loader owns the landing tables.
+    anything is written. Spark reads the files in place too (spark__, below); on PostgreSQL
+    a loader owns the landing tables (default__).
 -#}
 {% macro register_raw_landing() -%}
     {{ return(adapter.dispatch('register_raw_landing', 'agent_kpis')()) }}

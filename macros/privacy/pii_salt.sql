@@ -1,7 +1,8 @@
 {#-
-    The PII salt (docs/decisions.md, "Personal data"). dbt never sees the salt as text: the
-    dbt-duckdb plugin sets it as the session variable agent_kpis_pii_salt, with its
-    fingerprint. The warehouse records the fingerprint it was built with (raw_schema
+    The PII salt (docs/decisions.md, "Personal data"). dbt never sees the salt as text: it
+    is a setting of the connection (on DuckDB the plugin's session variable
+    agent_kpis_pii_salt, with its fingerprint; PostgreSQL and Spark below). On DuckDB the
+    warehouse records the fingerprint it was built with (raw_schema
     .build_state); a run with another salt stops, because every customer_key would change
     and each customer would count twice, unless it is a full refresh, which rehashes all.
 -#}
