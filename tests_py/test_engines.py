@@ -1,9 +1,9 @@
 """The same project on other engines (README: "Running on Spark / Databricks, PostgreSQL"):
 every model, seed and test builds on a real PostgreSQL server and on a local Spark session,
 and the compared marts equal DuckDB's, built from the same files (a generated feed with
-quarantined lines, duplicates and late events, plus the OpenTelemetry fixtures of two real
-agent frameworks). The feed arrives in two batches; on PostgreSQL the incremental build also
-equals a full refresh."""
+quarantined lines, duplicates and late events, in JSON lines and in Parquet, plus the
+OpenTelemetry fixtures of two real agent frameworks). The feed arrives in two batches; on
+PostgreSQL the incremental build also equals a full refresh."""
 
 from __future__ import annotations
 
@@ -32,8 +32,12 @@ LATE_FROM = (END_DATE - timedelta(days=2)).isoformat()  # files of these days ar
 
 @pytest.fixture(scope="module")
 def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    raw = tmp_path_factory.mktemp("engines") / "raw"
+    base = tmp_path_factory.mktemp("engines")
+    raw, parquet = base / "raw", base / "parquet"
     generate(GeneratorConfig(tasks=300, days=10, seed=23, end_date=END_DATE), raw)
+    # and Parquet files beside the JSON lines, with tasks of their own
+    generate(GeneratorConfig(tasks=60, days=10, seed=24, end_date=END_DATE, fmt="parquet", id_prefix="pq-"), parquet)
+    shutil.copytree(parquet, raw, dirs_exist_ok=True)
     (raw / "otel_traces").mkdir()
     for framework in sorted(p.name for p in FIXTURES.iterdir()):
         for path in sorted((FIXTURES / framework / "raw" / "otel_traces").glob("*.jsonl")):
@@ -100,7 +104,7 @@ def test_postgres_builds_every_model_and_test_and_equals_duckdb(
     assert full.failures == [], full
 
     # every model and every test of the DuckDB build, none left out
-    assert (full.models, full.tests_passed) == (duck.models, duck.tests_passed)
+    assert (full.models, full.tests_passed, full.warnings) == (duck.models, duck.tests_passed, duck.warnings)
     assert engines.differences({"duckdb": read_duckdb, "postgres": read_postgres}) == {"postgres": []}
     assert engines.differences({"incremental": after_increment.__getitem__, "full refresh": read_postgres}) == {
         "full refresh": []
@@ -123,7 +127,7 @@ def test_spark_builds_every_model_and_test_and_equals_duckdb(
     build = engines.dbt_build("spark", env, work)
     assert build.failures == [], build
 
-    assert (build.models, build.tests_passed) == (duck.models, duck.tests_passed)
+    assert (build.models, build.tests_passed, build.warnings) == (duck.models, duck.tests_passed, duck.warnings)
     read_spark = engines.spark_reader(env, work)
     assert engines.differences({"duckdb": read_duckdb, "spark": read_spark}) == {"spark": []}
     print(f"\nengines: {duck} / {build}")

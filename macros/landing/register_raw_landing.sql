@@ -71,23 +71,33 @@
 
 {#-
     Spark (docs/decisions.md, "Other engines"): views over the files, read by Spark's own
-    readers. The run lists the raw root once (the binaryFile reader, which lists without
-    reading contents); landed_files is that list, and each raw table with files gets a view of
-    its lines (text reader, .jsonl and .jsonl.gz). The line rules that SQL can see are
-    applied here: a NUL character, a line longer than var('raw_max_line_bytes') and text
-    that was not UTF-8 (Spark's reader turns such bytes into U+FFFD) land with their reason.
-    Parquet files are listed as not read (read_method unsupported_on_engine). Statements run
-    one at a time: Spark takes one per call.
+    readers. The run lists the raw root once (the binaryFile reader lists without reading
+    contents; a root without files stops the run with Spark's "Path does not exist").
+    landed_files is that list, each file classified by its extension as on DuckDB (.jsonl,
+    .ndjson, .json, each optionally .gz, and .parquet; anything else is listed with
+    unsupported_file_type, not read). Each raw table gets a view of its lines: text files
+    through the text reader, so bad lines still reach the quarantine (a NUL character, a
+    line longer than var('raw_max_line_bytes') and text that was not UTF-8, which Spark's
+    reader turns into U+FFFD, land with their reason), and Parquet rows as JSON text, as
+    PostgreSQL's loader lands them. Spark's readers skip hidden files (names starting with
+    . or _) without listing them. Statements run one at a time: Spark takes one per call.
 -#}
 {% macro spark__register_raw_landing() -%}
     {%- if execute -%}
         {%- set root = agent_kpis.raw_root() -%}
         {%- set schema = var('raw_schema') -%}
         {%- set tables = var('raw_tables') + var('trace_tables') -%}
-        {%- set present = run_query(
-            "select distinct regexp_extract(path, '/([^/]+)/[^/]+$', 1) from "
+        {%- set format = "case when lower(path) rlike '[.]parquet$' then 'parquet'"
+            ~ " when lower(path) rlike '[.](jsonl|ndjson|json)([.]gz)?$' then 'jsonl' end" -%}
+        {%- set listed = run_query(
+            "select distinct regexp_extract(path, '/([^/]+)/[^/]+$', 1), " ~ format ~ " from "
             ~ agent_kpis.spark_file_source('binaryFile', root, '/*/*')
-        ).columns[0].values() | list -%}
+        ) -%}
+        {%- set present, formats = [], {} -%}
+        {%- for row in listed.rows -%}
+            {%- do present.append(row[0]) -%}
+            {%- do formats.setdefault(row[0], []).append(row[1]) -%}
+        {%- endfor -%}
         {%- if not (present | select('in', tables) | list) and not (var('allow_empty_feed') | as_bool) -%}
             {{ exceptions.raise_compiler_error(
                 "Landing stopped before anything was written: the raw root " ~ root ~ " has none of the table folders " ~ tables
@@ -98,12 +108,11 @@
         {%- for table in tables if table in present -%}
             {%- do landed.append(
                 "select " ~ agent_kpis.spark_source_file('path') ~ " as source_file, " ~ agent_kpis.sql_literal(table) ~ " as raw_table,"
-                ~ " length as file_bytes,"
-                ~ " case when path rlike '[.]parquet$' then 'parquet' else 'jsonl' end as file_format,"
-                ~ " case when path rlike '[.]parquet$' then 'unsupported_on_engine' else 'native' end as read_method,"
-                ~ " case when path rlike '[.]parquet$' then 'unsupported_on_engine' end as reject_reason,"
-                ~ " cast(null as string) as reject_detail, cast(null as string) as read_note,"
-                ~ " modificationTime as first_seen_at"
+                ~ " length as file_bytes, " ~ format ~ " as file_format,"
+                ~ " case when " ~ format ~ " is null then 'none' else 'native' end as read_method,"
+                ~ " case when " ~ format ~ " is null then 'unsupported_file_type' end as reject_reason,"
+                ~ " case when " ~ format ~ " is null then 'not read; read: .jsonl, .ndjson, .json (each optionally .gz) and .parquet' end as reject_detail,"
+                ~ " cast(null as string) as read_note, modificationTime as first_seen_at"
                 ~ " from " ~ agent_kpis.spark_file_source('binaryFile', root, '/' ~ table ~ '/*')
             ) -%}
         {%- endfor -%}
@@ -116,21 +125,36 @@
                ~ " where false")
         ) -%}
         {%- for table in tables -%}
-            {%- if table in present -%}
-                {%- set lines = agent_kpis.spark_file_source('text', root, '/' ~ table ~ '/*.jsonl*') -%}
-                {%- set body =
+            {%- set parts = [] -%}
+            {%- if 'jsonl' in formats.get(table, []) -%}
+                {%- do parts.append(
                     "select " ~ agent_kpis.spark_source_file('input_file_name()') ~ " as source_file, value as raw_line,"
                     ~ " case when length(value) > " ~ (var('raw_max_line_bytes') | int) ~ " then 'line_too_long'"
                     ~ " when instr(value, char(0)) > 0 then 'control_character:NUL'"
-                    ~ " when instr(value, decode(unhex('EFBFBD'), 'UTF-8')) > 0 then 'invalid_utf8' end as landing_error,"
-                    ~ " cast(get_json_object(value, '$._emitted_at') as timestamp) as _emitted_at"
-                    ~ " from " ~ lines -%}
-            {%- else -%}
-                {%- set body =
-                    "select cast(null as string) as source_file, cast(null as string) as raw_line,"
-                    ~ " cast(null as string) as landing_error, cast(null as timestamp) as _emitted_at where false" -%}
+                    ~ " when instr(value, decode(unhex('EFBFBD'), 'UTF-8')) > 0 then 'invalid_utf8' end as landing_error"
+                    ~ " from " ~ agent_kpis.spark_file_source('text', root, '/' ~ table ~ '/*')
+                    ~ " where lower(input_file_name()) rlike '[.](jsonl|ndjson|json)([.]gz)?$'"
+                ) -%}
             {%- endif -%}
-            {%- do run_query("create or replace view " ~ schema ~ "." ~ table ~ " as " ~ body) -%}
+            {%- if 'parquet' in formats.get(table, []) -%}
+                {%- do parts.append(
+                    "select " ~ agent_kpis.spark_source_file('input_file_name()') ~ " as source_file,"
+                    ~ " to_json(struct(*), map('timestampFormat', " ~ agent_kpis.sql_literal("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX") ~ ")) as raw_line,"
+                    ~ " cast(null as string) as landing_error"
+                    ~ " from " ~ agent_kpis.spark_file_source('parquet', root, '/' ~ table ~ '/*.[pP][aA][rR][qQ][uU][eE][tT]')
+                ) -%}
+            {%- endif -%}
+            {%- if not parts -%}
+                {%- do parts.append(
+                    "select cast(null as string) as source_file, cast(null as string) as raw_line,"
+                    ~ " cast(null as string) as landing_error where false"
+                ) -%}
+            {%- endif -%}
+            {%- do run_query(
+                "create or replace view " ~ schema ~ "." ~ table ~ " as select source_file, raw_line, landing_error,"
+                ~ " cast(get_json_object(raw_line, '$._emitted_at') as timestamp) as _emitted_at"
+                ~ " from (" ~ parts | join(' union all ') ~ ") as lines"
+            ) -%}
         {%- endfor -%}
         {{ agent_kpis.check_pii_salt() }}
     {%- endif -%}

@@ -99,6 +99,7 @@ class BuildResult:
     engine: str
     models: int  # models built
     tests_passed: int  # data tests and unit tests that passed
+    warnings: list[str]  # tests that warned (severity warn): compared between engines
     failures: list[str]  # nodes that failed, errored or were skipped
     seconds: float  # dbt's own elapsed time
 
@@ -112,8 +113,11 @@ def summarize(engine: str, run_results: Path) -> BuildResult:
         tests_passed=sum(
             1 for r in results if r["unique_id"].split(".")[0] in ("test", "unit_test") and r["status"] == "pass"
         ),
+        warnings=sorted(r["unique_id"] for r in results if r["status"] == "warn"),
         failures=[
-            f"{r['unique_id']}: {r['status']}" for r in results if r["status"] not in ("success", "pass", "no-op")
+            f"{r['unique_id']}: {r['status']}"
+            for r in results
+            if r["status"] not in ("success", "pass", "no-op", "warn")
         ],
         seconds=float(data["elapsed_time"]),
     )
