@@ -111,7 +111,8 @@
     the JSON object in `column`, as a comma-separated list, or null. JSON parsers disagree on
     which copy wins, so such a record is ambiguous; escaped spellings of a key count as the
     same key. The keys are listed once per line (json_object_keys), and the names looked
-    for only when some key repeats. Standard SQL cannot list an object's keys: no default__.
+    for only when some key repeats. Standard SQL cannot list an object's keys, so their
+    default__ versions stop the compile (no_portable_sql).
 -#}
 {% macro json_object_keys(column) -%}
     {{ return(adapter.dispatch('json_object_keys', 'agent_kpis')(column)) }}
