@@ -109,6 +109,11 @@ def test_postgres_builds_every_model_and_test_and_equals_duckdb(
     assert engines.differences({"incremental": after_increment.__getitem__, "full refresh": read_postgres}) == {
         "full refresh": []
     }
+    # another salt would give every customer a second customer_key: the run stops first
+    other_salt = engines.postgres_env(postgres.env(), SALT + " changed")
+    refused = engines.run_dbt(["build", "--target", "postgres"], other_salt, work)
+    assert refused.returncode != 0
+    assert "The PII salt differs from the one this warehouse was built with" in refused.stdout
     print(f"\nengines: {duck} / {full}")
 
 

@@ -1,7 +1,7 @@
 {#-
     The PII salt (docs/decisions.md, "Personal data"). dbt never sees the salt as text: it
     is a setting of the connection (on DuckDB the plugin's session variable
-    agent_kpis_pii_salt, with its fingerprint; PostgreSQL and Spark below). On DuckDB the
+    agent_kpis_pii_salt, with its fingerprint; PostgreSQL and Spark below). The
     warehouse records the fingerprint it was built with (raw_schema
     .build_state); a run with another salt stops, because every customer_key would change
     and each customer would count twice, unless it is a full refresh, which rehashes all.
@@ -43,10 +43,52 @@
             ~ " passes as spark.agent_kpis.pii_salt (a setting whose name contains 'secret' is redacted)."
         ) }}
     {%- endif -%}
+    {{ agent_kpis._check_salt_fingerprint(run_query("select " ~ agent_kpis.pii_salt_fingerprint()).columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#-
+    The fingerprint of the salt, as SQL: on DuckDB the plugin's slow one-way fingerprint;
+    elsewhere the salted hash of a fixed text, built like every customer_key (so it tells no
+    more about the salt than any customer_key does).
+-#}
+{% macro pii_salt_fingerprint() -%}
+    {{ return(adapter.dispatch('pii_salt_fingerprint', 'agent_kpis')()) }}
+{%- endmacro %}
+
+{% macro default__pii_salt_fingerprint() -%}
+    substring({{ agent_kpis.hash_personal_id("'agent-kpis/pii-salt-fingerprint'") }}, 1, 20)
+{%- endmacro %}
+
+{% macro duckdb__pii_salt_fingerprint() -%}
+    getvariable('agent_kpis_pii_salt_fingerprint')
+{%- endmacro %}
+
+{#- The run stops when the salt differs from the one the warehouse was built with, unless it is a full refresh. -#}
+{% macro _check_salt_fingerprint(fingerprint) -%}
+    {%- set stored = agent_kpis._stored_pii_salt_fingerprint() -%}
+    {%- if stored and stored != fingerprint -%}
+        {%- if flags.FULL_REFRESH -%}
+            {{ log("The PII salt changed (fingerprint " ~ stored ~ " -> " ~ fingerprint ~ "): this full refresh rehashes every customer_key.", info=true) }}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error(
+                "The PII salt differs from the one this warehouse was built with (fingerprint " ~ stored
+                ~ ", now " ~ fingerprint ~ "): every customer would get a second customer_key. Restore"
+                ~ " DBT_ENV_SECRET_AGENT_KPIS_PII_SALT, or rebuild everything with --full-refresh to rehash all customers."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The build_state table of the landing schema, or none (Spark has no information_schema). -#}
+{% macro _build_state() -%}
+    {%- if target.type == 'spark' -%}
+        {{ return(adapter.get_relation(database=none, schema=var('raw_schema'), identifier='build_state')) }}
+    {%- endif -%}
+    {{ return(agent_kpis.landing_relation('build_state')) }}
 {%- endmacro %}
 
 {% macro _stored_pii_salt_fingerprint() -%}
-    {%- set state = agent_kpis.landing_relation('build_state') -%}
+    {%- set state = agent_kpis._build_state() -%}
     {%- if not state -%}{{ return(none) }}{%- endif -%}
     {%- set rows = run_query("select value from " ~ state ~ " where setting = 'pii_salt_fingerprint'") -%}
     {{ return(rows.columns[0].values()[0] if rows | length > 0 else none) }}
@@ -67,6 +109,7 @@
             ~ " (README: \"Running on Spark / Databricks, PostgreSQL\")."
         ) }}
     {%- endif -%}
+    {{ agent_kpis._check_salt_fingerprint(run_query("select " ~ agent_kpis.pii_salt_fingerprint()).columns[0].values()[0]) }}
 {%- endmacro %}
 
 {% macro duckdb__check_pii_salt() -%}
@@ -80,32 +123,30 @@
     {%- if current.columns[1].values()[0] -%}
         {{ log("WARNING: customer ids are hashed with the public demo salt; set DBT_ENV_SECRET_AGENT_KPIS_PII_SALT to a secret of your own for real data.", info=true) }}
     {%- endif -%}
-    {%- set stored = agent_kpis._stored_pii_salt_fingerprint() -%}
-    {%- if stored and stored != fingerprint -%}
-        {%- if flags.FULL_REFRESH -%}
-            {{ log("The PII salt changed (fingerprint " ~ stored ~ " -> " ~ fingerprint ~ "): this full refresh rehashes every customer_key.", info=true) }}
-        {%- else -%}
-            {{ exceptions.raise_compiler_error(
-                "The PII salt differs from the one this warehouse was built with (fingerprint " ~ stored
-                ~ ", now " ~ fingerprint ~ "): every customer would get a second customer_key. Restore"
-                ~ " DBT_ENV_SECRET_AGENT_KPIS_PII_SALT, or rebuild everything with --full-refresh to rehash all customers."
-            ) }}
-        {%- endif -%}
-    {%- endif -%}
+    {{ agent_kpis._check_salt_fingerprint(fingerprint) }}
 {%- endmacro %}
 
 {#- on-run-end: a run or build whose models all succeeded records the salt it hashed with. -#}
 {% macro record_pii_salt_fingerprint(results) -%}
-    {%- if execute and target.type == 'duckdb' and flags.WHICH in ('run', 'build') -%}
+    {%- if execute and flags.WHICH in ('run', 'build') -%}
         {%- set models = results | selectattr('node.resource_type', 'equalto', 'model') | list -%}
         {%- set failed = models | selectattr('status', 'in', ['error', 'skipped']) | list -%}
         {%- if models | length > 0 and failed | length == 0 -%}
             {%- set state = api.Relation.create(schema=var('raw_schema'), identifier='build_state') -%}
-            {%- do run_query("create table if not exists " ~ state ~ " (setting varchar, value varchar, recorded_at timestamptz)") -%}
-            {%- do run_query("delete from " ~ state ~ " where setting = 'pii_salt_fingerprint'") -%}
-            {%- do run_query(
-                "insert into " ~ state ~ " select 'pii_salt_fingerprint', getvariable('agent_kpis_pii_salt_fingerprint'), current_timestamp"
-            ) -%}
+            {%- set row = "select 'pii_salt_fingerprint' as setting, " ~ agent_kpis.pii_salt_fingerprint()
+                ~ " as value, current_timestamp as recorded_at" -%}
+            {%- if target.type == 'spark' -%}
+                {#- Spark's Parquet tables take neither delete nor replace: the one-row table is rewritten -#}
+                {%- do run_query("drop table if exists " ~ state) -%}
+                {%- do run_query("create table " ~ state ~ " using parquet as " ~ row) -%}
+            {%- else -%}
+                {%- do run_query(
+                    "create table if not exists " ~ state ~ " (setting " ~ dbt.type_string() ~ ", value "
+                    ~ dbt.type_string() ~ ", recorded_at timestamptz)"
+                ) -%}
+                {%- do run_query("delete from " ~ state ~ " where setting = 'pii_salt_fingerprint'") -%}
+                {%- do run_query("insert into " ~ state ~ " " ~ row) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
     select 1

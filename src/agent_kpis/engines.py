@@ -123,7 +123,7 @@ def summarize(engine: str, run_results: Path) -> BuildResult:
     )
 
 
-def _dbt(args: list[str], env: dict[str, str], workdir: Path) -> subprocess.CompletedProcess[str]:
+def run_dbt(args: list[str], env: dict[str, str], workdir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [DBT, *args, "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")],
         cwd=PROJECT_DIR,
@@ -138,7 +138,7 @@ def dbt_build(engine: str, env: dict[str, str], workdir: Path, full_refresh: boo
     """`dbt build` (every model, seed and test) on the profile's target named `engine`."""
     results = workdir / "target" / "run_results.json"
     results.unlink(missing_ok=True)
-    proc = _dbt(["build", "--target", engine, *(["--full-refresh"] if full_refresh else [])], env, workdir)
+    proc = run_dbt(["build", "--target", engine, *(["--full-refresh"] if full_refresh else [])], env, workdir)
     if not results.exists():
         raise RuntimeError(f"dbt build on {engine} did not run:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
     return summarize(engine, results)
@@ -201,7 +201,7 @@ def spark_reader(env: dict[str, str], workdir: Path, marts: Sequence[str] = COMP
 
     folder = workdir / "export"
     args = json.dumps({"tables": list(marts), "folder": str(folder)})
-    proc = _dbt(["run-operation", "export_parquet", "--args", args, "--target", "spark"], env, workdir)
+    proc = run_dbt(["run-operation", "export_parquet", "--args", args, "--target", "spark"], env, workdir)
     if proc.returncode != 0:
         raise RuntimeError(f"export from Spark failed:\n{proc.stdout[-3000:]}")
 
