@@ -75,7 +75,8 @@
     contents; a root without files stops the run with Spark's "Path does not exist").
     landed_files is that list, each file classified by its extension as on DuckDB (.jsonl,
     .ndjson, .json, each optionally .gz, and .parquet; anything else is listed with
-    unsupported_file_type, not read). Each raw table gets a view of its lines: text files
+    unsupported_file_type, not read; a folder that is no raw table with unknown_table_folder).
+    Each raw table gets a view of its lines: text files
     through the text reader, so bad lines still reach the quarantine (a NUL character, a
     line longer than var('raw_max_line_bytes') and text that was not UTF-8, which Spark's
     reader turns into U+FFFD, land with their reason), and Parquet rows as JSON text, as
@@ -87,8 +88,9 @@
         {%- set root = agent_kpis.raw_root() -%}
         {%- set schema = var('raw_schema') -%}
         {%- set tables = var('raw_tables') + var('trace_tables') -%}
+        {%- set text_files = "'[.](jsonl|ndjson|json)([.]gz)?$'" -%}
         {%- set format = "case when lower(path) rlike '[.]parquet$' then 'parquet'"
-            ~ " when lower(path) rlike '[.](jsonl|ndjson|json)([.]gz)?$' then 'jsonl' end" -%}
+            ~ " when lower(path) rlike " ~ text_files ~ " then 'jsonl' end" -%}
         {%- set listed = run_query(
             "select distinct regexp_extract(path, '/([^/]+)/[^/]+$', 1), " ~ format ~ " from "
             ~ agent_kpis.spark_file_source('binaryFile', root, '/*/*')
@@ -105,15 +107,19 @@
         {%- endif -%}
         {%- do run_query("create database if not exists " ~ schema) -%}
         {%- set landed = [] -%}
-        {%- for table in tables if table in present -%}
+        {%- for folder in present | unique -%}
+            {#- a folder that is no raw table is listed, its files not read (as on DuckDB) -#}
+            {%- set reason = "case when " ~ format ~ " is null then 'unsupported_file_type' end" if folder in tables
+                else "'unknown_table_folder'" -%}
             {%- do landed.append(
-                "select " ~ agent_kpis.spark_source_file('path') ~ " as source_file, " ~ agent_kpis.sql_literal(table) ~ " as raw_table,"
+                "select " ~ agent_kpis.spark_source_file('path') ~ " as source_file, " ~ agent_kpis.sql_literal(folder) ~ " as raw_table,"
                 ~ " length as file_bytes, " ~ format ~ " as file_format,"
-                ~ " case when " ~ format ~ " is null then 'none' else 'native' end as read_method,"
-                ~ " case when " ~ format ~ " is null then 'unsupported_file_type' end as reject_reason,"
-                ~ " case when " ~ format ~ " is null then 'not read; read: .jsonl, .ndjson, .json (each optionally .gz) and .parquet' end as reject_detail,"
+                ~ " case when " ~ reason ~ " is null then 'native' else 'none' end as read_method,"
+                ~ " " ~ reason ~ " as reject_reason,"
+                ~ " case when " ~ reason ~ " = 'unknown_table_folder' then " ~ agent_kpis.sql_literal("a file in '" ~ folder ~ "/' (not a raw table) is not read")
+                ~ " when " ~ reason ~ " is not null then 'not read; read: .jsonl, .ndjson, .json (each optionally .gz) and .parquet' end as reject_detail,"
                 ~ " cast(null as string) as read_note, modificationTime as first_seen_at"
-                ~ " from " ~ agent_kpis.spark_file_source('binaryFile', root, '/' ~ table ~ '/*')
+                ~ " from " ~ agent_kpis.spark_file_source('binaryFile', root ~ '/' ~ folder, '/*')
             ) -%}
         {%- endfor -%}
         {%- do run_query(
@@ -133,7 +139,7 @@
                     ~ " when instr(value, char(0)) > 0 then 'control_character:NUL'"
                     ~ " when instr(value, decode(unhex('EFBFBD'), 'UTF-8')) > 0 then 'invalid_utf8' end as landing_error"
                     ~ " from " ~ agent_kpis.spark_file_source('text', root, '/' ~ table ~ '/*')
-                    ~ " where lower(input_file_name()) rlike '[.](jsonl|ndjson|json)([.]gz)?$'"
+                    ~ " where lower(input_file_name()) rlike " ~ text_files
                 ) -%}
             {%- endif -%}
             {%- if 'parquet' in formats.get(table, []) -%}

@@ -175,8 +175,8 @@ def postgres_reader(env: dict[str, str], schema: str = "marts") -> Reader:
     from psycopg import sql
 
     def read(table: str) -> Rows:
-        conninfo = " ".join(f"{k}={env[v]}" for k, v in _LIBPQ.items() if v in env)
-        with psycopg.connect(conninfo) as con:
+        # each setting as its own argument: none is pasted into a connection string
+        with psycopg.connect(**{key: env[name] for key, name in _LIBPQ.items() if name in env}) as con:
             cur = con.execute(sql.SQL("select * from {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
             return read_rows([d.name for d in cur.description or []], cur.fetchall())
 
