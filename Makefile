@@ -149,12 +149,17 @@ dbt-test: install
 
 test: lint dbt-test pytest
 
-# the OpenTelemetry fixtures: real agent frameworks run offline with their own instrumentation
-# (a separate virtual environment: they are not dependencies of the project)
+# the OpenTelemetry fixtures: real agent frameworks run offline with their own instrumentation,
+# each in a virtual environment of its own (their pins conflict with dbt's and each other's);
+# TRACE_FRAMEWORKS=langgraph makes one (scripts/trace_fixtures/<framework>/)
+TRACE_FRAMEWORKS ?= $(notdir $(patsubst %/run.py,%,$(wildcard scripts/trace_fixtures/*/run.py)))
 trace-fixtures:
-	$(PYTHON) -m venv .venv-traces
-	.venv-traces/bin/pip install --quiet --disable-pip-version-check -r scripts/trace-fixtures-requirements.txt
-	.venv-traces/bin/python scripts/trace_fixtures.py
+	for framework in $(TRACE_FRAMEWORKS); do \
+		$(PYTHON) -m venv ".venv-traces/$$framework" && \
+		".venv-traces/$$framework/bin/pip" install --quiet --disable-pip-version-check \
+			-r "scripts/trace_fixtures/$$framework/requirements.txt" && \
+		".venv-traces/$$framework/bin/python" "scripts/trace_fixtures/$$framework/run.py" || exit 1; \
+	done
 
 bench-generate: install
 	$(BIN)/agent-kpis bench-generate --tasks $(SCALE) --format parquet

@@ -219,6 +219,45 @@
     get_json_object({{ value }}, {{ agent_kpis.sql_literal('$.' ~ field) }})
 {%- endmacro %}
 
+{#-
+    The text at a path inside a JSON value, or null (not JSON, no such path). path: a list
+    of object keys and array positions (integers, from 0), e.g. ['messages', 0, 'data'].
+-#}
+{% macro json_path_text(value, path) -%}
+    {{ return(adapter.dispatch('json_path_text', 'agent_kpis')(value, path)) }}
+{%- endmacro %}
+
+{#- a JSONPath for SQL/JSON, DuckDB and Spark: $."key"[0] -#}
+{% macro _json_path(path, quote_keys=true) -%}
+    {%- set steps = ['$'] -%}
+    {%- for step in path -%}
+        {%- if step is number -%}{%- do steps.append('[' ~ step ~ ']') -%}
+        {%- elif quote_keys -%}{%- do steps.append('."' ~ step ~ '"') -%}
+        {%- else -%}{%- do steps.append('.' ~ step) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(steps | join('')) }}
+{%- endmacro %}
+
+{% macro default__json_path_text(value, path) -%}
+    case when {{ agent_kpis.json_is_valid(value) }} then json_value({{ value }}, {{ agent_kpis.sql_literal(agent_kpis._json_path(path)) }}) end
+{%- endmacro %}
+
+{% macro duckdb__json_path_text(value, path) -%}
+    case when json_valid({{ value }}) then json_extract_string({{ value }}, {{ agent_kpis.sql_literal(agent_kpis._json_path(path)) }}) end
+{%- endmacro %}
+
+{% macro postgres__json_path_text(value, path) -%}
+    {%- set steps = [] -%}
+    {%- for step in path -%}{%- do steps.append('"' ~ (step | string | replace('\\', '\\\\') | replace('"', '\\"')) ~ '"') -%}{%- endfor -%}
+    ({{ agent_kpis.engine_function('try_json') }}({{ value }}) #>> {{ agent_kpis.sql_literal('{' ~ steps | join(',') ~ '}') }})
+{%- endmacro %}
+
+{#- Spark's get_json_object reads no quoted keys: $.key[0] -#}
+{% macro spark__json_path_text(value, path) -%}
+    get_json_object({{ value }}, {{ agent_kpis.sql_literal(agent_kpis._json_path(path, quote_keys=false)) }})
+{%- endmacro %}
+
 {#- A JSON object as text from {key: SQL expression} (keys in the order given, null values kept). -#}
 {% macro json_object_text(fields) -%}
     {{ return(adapter.dispatch('json_object_text', 'agent_kpis')(fields)) }}

@@ -99,6 +99,8 @@ TABLES: dict[str, tuple[Field, ...]] = {
         _f("input_tokens", "integer"),
         _f("output_tokens", "integer"),
         _f("cached_input_tokens", "integer"),
+        _f("cache_creation_input_tokens", "integer"),
+        _f("reasoning_output_tokens", "integer"),
         _f("started_at", "timestamp"),
         _f("ended_at", "timestamp"),
         _f("cost_usd", "decimal"),

@@ -123,6 +123,8 @@ chats as (
             ("gen_ai.usage.input_tokens", "llm_calls.input_tokens", "intValue"),
             ("gen_ai.usage.output_tokens", "llm_calls.output_tokens", "intValue"),
             ("gen_ai.usage.cache_read.input_tokens", "llm_calls.cached_input_tokens", "intValue"),
+            ("gen_ai.usage.cache_creation.input_tokens", "llm_calls.cache_creation_input_tokens", "intValue"),
+            ("gen_ai.usage.reasoning.output_tokens", "llm_calls.reasoning_output_tokens", "intValue"),
         ]
     )
 } as attributes

@@ -46,6 +46,8 @@ RANGES: dict[str, dict[str, tuple[float | None, float | None]]] = {
         "input_tokens": (0, None),
         "output_tokens": (0, None),
         "cached_input_tokens": (0, None),
+        "cache_creation_input_tokens": (0, None),
+        "reasoning_output_tokens": (0, None),
         "cost_usd": (0, None),
     },
     "feedback": {"csat": (1, 5), "nps": (0, 10)},
@@ -65,11 +67,15 @@ class Failure:
     observed: Any = None
     worst_file: str | None = None
     worst_file_rows: int | None = None
+    missing: list[str] | None = None  # values a contain-set expectation wanted and did not see
 
     def line(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
         count = ""
-        if self.unexpected_count is not None:
+        if self.missing:
+            count = f": no row for {len(self.missing)}: {', '.join(self.missing[:20])}"
+            count += " ..." if len(self.missing) > 20 else ""
+        elif self.unexpected_count is not None:
             count = f": {self.unexpected_count} of {self.element_count} rows"
         elif self.observed is not None:
             count = f": observed {self.observed}"
@@ -224,7 +230,7 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
             frames[f"{mart}__rates"] = df[df["kpi_name"].isin(kpi_catalog.shares())].reset_index(drop=True)
     if "kpi_scorecard" in frames:
         sc = frames["kpi_scorecard"]
-        frames["kpi_scorecard"] = sc.assign(kpi_grain=sc["kpi_name"] + "|" + sc["period_grain"])
+        frames["kpi_scorecard"] = sc.assign(kpi_and_grain=sc["kpi_name"] + " (" + sc["period_grain"] + ")")
     frames["_counts"] = pd.DataFrame([counts])
     return frames
 
@@ -266,12 +272,12 @@ def _landing_expectations(table: str) -> list[Any]:
 def _publishing_expectations(frames: dict[str, pd.DataFrame]) -> dict[str, list[Any]]:
     counts = frames["_counts"].iloc[0]
     grid = sorted(
-        {f"{k}|{g}" for k in kpi_catalog.gridded() for g in ("day", "week", "month", "all")}
-        | {f"{k}|day" for k in kpi_catalog.DAILY_ONLY}
+        {f"{k} ({g})" for k in kpi_catalog.gridded() for g in ("day", "week", "month", "all")}
+        | {f"{k} (day)" for k in kpi_catalog.DAILY_ONLY}
     )
     suites: dict[str, list[Any]] = {
         "kpi_scorecard": [
-            gxe.ExpectColumnDistinctValuesToContainSet(column="kpi_grain", value_set=grid),
+            gxe.ExpectColumnDistinctValuesToContainSet(column="kpi_and_grain", value_set=grid),
         ],
         "kpi_scorecard__rates": [gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=1)],
         "kpi_by_cohort__rates": [gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=1)],
@@ -353,6 +359,10 @@ def _run(
                 res = r.result or {}
                 kwargs = dict(r.expectation_config.kwargs)
                 worst = _worst_file(frames[table], r.expectation_config.type, kwargs)
+                observed = res.get("observed_value")
+                missing = None
+                if r.expectation_config.type == "expect_column_distinct_values_to_contain_set":
+                    missing = sorted(set(kwargs.get("value_set") or []) - set(observed or []))
                 report.failures.append(
                     Failure(
                         suite=suite_name,
@@ -361,9 +371,10 @@ def _run(
                         column=kwargs.get("column"),
                         unexpected_count=res.get("unexpected_count"),
                         element_count=res.get("element_count"),
-                        observed=res.get("observed_value"),
+                        observed=None if missing else observed,
                         worst_file=worst[0] if worst else None,
                         worst_file_rows=worst[1] if worst else None,
+                        missing=missing,
                     )
                 )
     report.seconds = time.perf_counter() - started

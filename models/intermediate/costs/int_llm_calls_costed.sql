@@ -87,7 +87,9 @@ final as (
         tokens.started_at,
         tokens.input_tokens,
         tokens.cached_input_tokens,
+        tokens.cache_creation_input_tokens,
         tokens.output_tokens,
+        tokens.reasoning_output_tokens,
         tokens.cost_usd as reported_cost_usd,
         valid_price.valid_from as price_valid_from,
         (
@@ -115,6 +117,7 @@ final as (
         tokens.duration_ms,
         tokens.status,
         tokens.error_type,
+        tokens.error_type_full,
         derived_tasks.last_loaded_at
 
     from tokens

@@ -33,6 +33,11 @@ final as (
             greatest(coalesce(llm_calls.cached_input_tokens, 0), 0),
             greatest(coalesce(llm_calls.input_tokens, 0), 0)
         )) as cached_input_tokens,
+        sum(greatest(coalesce(llm_calls.cache_creation_input_tokens, 0), 0)) as cache_creation_input_tokens,
+        sum(least(
+            greatest(coalesce(llm_calls.reasoning_output_tokens, 0), 0),
+            greatest(coalesce(llm_calls.output_tokens, 0), 0)
+        )) as reasoning_output_tokens,
         derived_tasks.last_loaded_at
     from llm_calls
     inner join derived_tasks

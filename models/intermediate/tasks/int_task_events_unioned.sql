@@ -20,9 +20,9 @@ trace_task_events as (
 
 final as (
 
-    select {{ columns | join(', ') }} from contract_task_events
+    select {{ columns | join(', ') }}, false as is_from_trace from contract_task_events
     union all
-    select {{ columns | join(', ') }} from trace_task_events
+    select {{ columns | join(', ') }}, true as is_from_trace from trace_task_events
 
 )
 

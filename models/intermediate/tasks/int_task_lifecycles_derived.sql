@@ -28,6 +28,7 @@ state_changes as (
         task_id,
         event_type,
         occurred_at,
+        reason_masked,
         row_number() over (
             partition by task_id
             order by
@@ -45,7 +46,8 @@ latest_state_change as (
     select
         task_id,
         event_type as latest_state_event_type,
-        occurred_at as latest_state_at
+        occurred_at as latest_state_at,
+        reason_masked as latest_state_reason_masked
     from state_changes
     where recency_rank = 1
 
@@ -66,7 +68,7 @@ per_task as (
                           'channel', 'region', 'product_line', 'customer_tier', 'customer_key'] %}
         {{ agent_kpis.first_non_null_by(
             field,
-            "case when event_type = 'created' then 0 else 1 end, occurred_at, event_id"
+            "case when event_type = 'created' then 0 else 1 end, case when is_from_trace then 1 else 0 end, occurred_at, event_id"
         ) }} as {{ field }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from task_events
@@ -90,6 +92,10 @@ final as (
             when latest_state_change.latest_state_event_type in ('completed', 'failed', 'abandoned')
                 then latest_state_change.latest_state_at
         end as resolved_at,
+        case
+            when latest_state_change.latest_state_event_type in ('failed', 'abandoned')
+                then latest_state_change.latest_state_reason_masked
+        end as failure_reason,
         per_task.is_escalated,
         per_task.is_reopened,
         per_task.has_unknown_event_type,

@@ -68,7 +68,7 @@ feedback as (
 
 evaluations as (
 
-    select * from {{ ref('stg_telemetry__evaluations') }}
+    select * from {{ ref('int_evaluations_unioned') }}
 
 ),
 

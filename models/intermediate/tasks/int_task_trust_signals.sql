@@ -34,7 +34,7 @@ feedback as (
 
 evaluations as (
 
-    select * from {{ ref('stg_telemetry__evaluations') }}
+    select * from {{ ref('int_evaluations_unioned') }}
     where {{ agent_kpis.in_derived_tasks('task_id') }}
 
 ),

@@ -35,10 +35,8 @@ guardrails as (
     select
         spans.*,
         tasks.task_id,
-        spans.is_guardrail_triggered
-        or spans.is_error
-        or coalesce(parents.is_error and {{ dbt.position('spans.span_name', 'parents.status_message_masked') }} > 0, false)
-            as is_tripped
+        tasks.loaded_at as task_loaded_at,
+        {{ agent_kpis.otel_guardrail_tripped('spans', 'parents') }} as is_tripped
 
     from spans
     inner join assignments
@@ -69,7 +67,7 @@ final as (
         false as has_unparseable_field,
         false as has_identity_conflict,
         cast(null as {{ api.Column.translate_type('timestamp') }}) as emitted_at,
-        loaded_at,
+        task_loaded_at as loaded_at,
         source_file,
         trace_id
 

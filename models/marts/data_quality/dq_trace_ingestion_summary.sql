@@ -2,7 +2,9 @@
     "Nothing lost" for OpenTelemetry traces, at both grains, in one row: export lines read =
     parsed + rejected; spans unnested = staged + duplicate copies + rejected; staged spans =
     spans in a task + spans outside every task (no agent span above them: operations the
-    mapping does not use) + spans waiting for a parent still to arrive.
+    mapping does not use) + spans waiting for a parent still to arrive. Also the traces that
+    name operations but form no task, and their roots by name and kind (dq_trace_findings
+    has one row per trace, with the seed row that would map it).
 -#}
 with
 
@@ -33,6 +35,18 @@ span_tasks as (
 tasks as (
 
     select * from {{ ref('int_otel_tasks') }}
+
+),
+
+mapped_spans as (
+
+    select * from {{ ref('int_otel_spans_mapped') }}
+
+),
+
+findings as (
+
+    select * from {{ ref('dq_trace_findings') }}
 
 ),
 
@@ -81,6 +95,36 @@ task_counts as (
 
 ),
 
+operation_counts as (
+
+    select count(distinct trace_id) as traces_with_operations
+    from mapped_spans
+    where span_role is not null and span_role <> 'ignored'
+
+),
+
+unmapped_roots as (
+
+    -- the roots of the traces without a task, by name and kind, counted
+    select
+        coalesce(root_span_name, '?') || ' (' || coalesce(root_kind, '?') || ')' as root,
+        count(*) as trace_count
+    from findings
+    where finding = 'trace_without_task'
+    group by 1
+
+),
+
+unmapped_counts as (
+
+    select
+        coalesce(sum(trace_count), 0) as traces_without_task,
+        {{ dbt.listagg("root || ' x' || cast(trace_count as " ~ dbt.type_string() ~ ")", "'; '", "order by trace_count desc, root") }}
+            as unmapped_roots
+    from unmapped_roots
+
+),
+
 final as (
 
     select
@@ -96,6 +140,9 @@ final as (
         use_counts.spans_outside_tasks,
         use_counts.spans_waiting_for_parent,
         task_counts.trace_tasks,
+        operation_counts.traces_with_operations,
+        cast(unmapped_counts.traces_without_task as bigint) as traces_without_task,
+        unmapped_counts.unmapped_roots,
         line_counts.lines_read = line_counts.lines_parsed + line_counts.lines_rejected
         and span_counts.spans_unnested
         = staged_counts.spans_staged + (span_counts.valid_span_copies - span_counts.distinct_valid_spans)
@@ -109,6 +156,8 @@ final as (
     cross join staged_counts
     cross join use_counts
     cross join task_counts
+    cross join operation_counts
+    cross join unmapped_counts
 
 )
 

@@ -49,6 +49,7 @@ final as (
         exception_type,
         attributes,
         resource_attributes,
+        evaluation_events,
         source_file,
         loaded_at
 

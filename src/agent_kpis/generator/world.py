@@ -338,6 +338,8 @@ class _World:
                 )
         has_cost = ~unpriced & (rng.random(m) < 0.6)
         ended = started + output_tokens * 20_000 + 300_000
+        # part of the output tokens; the demo's providers report no cache writes
+        reasoning = np.where(rng.random(m) < 0.3, (output_tokens * rng.uniform(0.2, 0.7, m)).astype("int64"), 0)
         self.llm_task = task
         self._emit(
             "llm_calls",
@@ -349,6 +351,8 @@ class _World:
                 "input_tokens": pa.array(input_tokens),
                 "output_tokens": pa.array(output_tokens),
                 "cached_input_tokens": pa.array(cached),
+                "cache_creation_input_tokens": pa.nulls(m, pa.int64()),
+                "reasoning_output_tokens": pa.array(reasoning),
                 "started_at": _ts(started),
                 "ended_at": _ts(ended),
                 "cost_usd": pa.array(np.round(cost, 8), pa.float64(), mask=~has_cost),

@@ -121,8 +121,10 @@ repeat_use as (
 
 ),
 
--- backlog: tasks created by the end of the day and not terminal at that moment ---------
-task_days as (
+-- backlog at the end of each day: a running sum of per-day changes (+1 the day a task is
+-- created, -1 the day a terminal state begins, +1 the day it ends by a reopen), one row for
+-- every day of the feed, 0 included (docs/decisions.md, "Backlog") ---------------------
+feed_days as (
 
     select dates.date_day
     from dates
@@ -132,38 +134,131 @@ task_days as (
 
 ),
 
-tasks_by_cohort as (
+terminal_spans as (
 
-    {{ agent_kpis.expand_cohorts('tasks') }}
+    -- the days a terminal state covers at their end, from the task's creation day on
+    select
+        state_intervals.task_id,
+        greatest(cast(state_intervals.state_started_at as date), tasks.created_date) as first_day,
+        cast(state_intervals.state_ended_at as date) as end_day
+    from state_intervals
+    inner join tasks
+        on state_intervals.task_id = tasks.task_id
+    where state_intervals.is_terminal_state
+
+),
+
+backlog_changes as (
+
+    select
+        task_id,
+        created_date as change_date,
+        1 as open_task_change
+    from tasks
+    union all
+    select
+        task_id,
+        first_day as change_date,
+        -1 as open_task_change
+    from terminal_spans
+    where end_day is null or end_day > first_day
+    union all
+    select
+        task_id,
+        end_day as change_date,
+        1 as open_task_change
+    from terminal_spans
+    where end_day > first_day
+
+),
+
+backlog_changes_with_cohorts as (
+
+    select
+        backlog_changes.change_date,
+        backlog_changes.open_task_change,
+        {{ agent_kpis.cohort_dimensions() | join(', ') }}
+    from backlog_changes
+    inner join tasks
+        on backlog_changes.task_id = tasks.task_id
+
+),
+
+backlog_changes_by_cohort as (
+
+    {{ agent_kpis.expand_cohorts('backlog_changes_with_cohorts') }}
+
+),
+
+daily_changes as (
+
+    select
+        cohort_dimension,
+        cohort_value,
+        change_date,
+        sum(open_task_change) as net_change
+    from backlog_changes_by_cohort
+    group by cohort_dimension, cohort_value, change_date
+
+),
+
+cohort_first_days as (
+
+    select
+        cohort_dimension,
+        cohort_value,
+        min(change_date) as first_day
+    from daily_changes
+    group by cohort_dimension, cohort_value
+
+),
+
+cohort_days as (
+
+    -- every day from the cohort's first change to the feed's last day
+    select
+        cohort_first_days.cohort_dimension,
+        cohort_first_days.cohort_value,
+        feed_days.date_day
+    from cohort_first_days
+    inner join feed_days
+        on cohort_first_days.first_day <= feed_days.date_day
+
+),
+
+open_tasks_per_day as (
+
+    select
+        cohort_days.cohort_dimension,
+        cohort_days.cohort_value,
+        cohort_days.date_day,
+        sum(coalesce(daily_changes.net_change, 0)) over (
+            partition by cohort_days.cohort_dimension, cohort_days.cohort_value
+            order by cohort_days.date_day
+            rows between unbounded preceding and current row
+        ) as open_tasks
+    from cohort_days
+    left join daily_changes
+        on
+            cohort_days.cohort_dimension = daily_changes.cohort_dimension
+            and cohort_days.cohort_value = daily_changes.cohort_value
+            and cohort_days.date_day = daily_changes.change_date
 
 ),
 
 backlog as (
 
     select
-        tasks_by_cohort.cohort_dimension,
-        tasks_by_cohort.cohort_value,
+        cohort_dimension,
+        cohort_value,
         'day' as period_grain,
-        task_days.date_day as period_start,
+        date_day as period_start,
         'backlog_open_tasks' as kpi_name,
-        cast(count(*) as {{ agent_kpis.type_double() }}) as kpi_value,
-        cast(count(*) as {{ agent_kpis.type_double() }}) as numerator,
+        cast(open_tasks as {{ agent_kpis.type_double() }}) as kpi_value,
+        cast(open_tasks as {{ agent_kpis.type_double() }}) as numerator,
         cast(null as {{ agent_kpis.type_double() }}) as denominator,
-        count(*) as volume
-    from task_days
-    inner join tasks_by_cohort
-        on tasks_by_cohort.created_at < {{ dbt.dateadd('day', 1, 'task_days.date_day') }}
-    left join state_intervals
-        on
-            tasks_by_cohort.task_id = state_intervals.task_id
-            and state_intervals.is_terminal_state
-            and state_intervals.state_started_at < {{ dbt.dateadd('day', 1, 'task_days.date_day') }}
-            and (
-                state_intervals.state_ended_at is null
-                or state_intervals.state_ended_at >= {{ dbt.dateadd('day', 1, 'task_days.date_day') }}
-            )
-    where state_intervals.task_id is null
-    group by tasks_by_cohort.cohort_dimension, tasks_by_cohort.cohort_value, task_days.date_day
+        cast(open_tasks as {{ api.Column.translate_type('bigint') }}) as volume
+    from open_tasks_per_day
 
 ),
 

@@ -3,11 +3,14 @@
     spans), typed, with reject_reason where a span cannot be used: a missing or malformed
     trace or span id, a missing or unparseable start or end time, an end before the start, a
     start later than the run's clock plus var('future_timestamp_tolerance_hours').
-    Attributes are kept as (key, value text) lists, without content-sized values
-    (otel_attribute_list). Reads the landed lines itself (base_otel__lines keeps no text of
-    valid lines); incremental runs read only files it has not read.
+    Attributes are kept as (key, value text) lists, without content-sized values, plus the
+    JSON fields the mapping reads by 'name:path' keys (otel_attribute_list); evaluation
+    events likewise (otel_event_list). Reads the landed lines itself (base_otel__lines keeps
+    no text of valid lines); incremental runs read only files it has not read.
 -#}
 {%- set future_limit = dbt.dateadd('hour', var('future_timestamp_tolerance_hours') | int, 'loaded_at') -%}
+{%- set json_keys = agent_kpis.otel_json_keys() %}
+-- depends_on: {{ ref('otel_span_roles') }}, {{ ref('otel_attribute_aliases') }}
 
 with
 
@@ -66,12 +69,13 @@ typed as (
             0
         ) as status_code,
         nullif(trim(spans.status_message), '') as status_message,
-        {{ agent_kpis.otel_attribute_list('spans.attributes') }} as attributes,
+        {{ agent_kpis.otel_attribute_list('spans.attributes', json_keys) }} as attributes,
         {{ agent_kpis.otel_attribute_list('spans.resource_attributes') }} as resource_attributes,
         {{ agent_kpis.otel_attribute(
             agent_kpis.otel_attribute_list('spans.exception_attributes'),
             'exception.type'
-        ) }} as exception_type
+        ) }} as exception_type,
+        {{ agent_kpis.otel_event_list('spans.evaluation_events') }} as evaluation_events
 
     from spans
 
@@ -128,6 +132,7 @@ final as (
         exception_type,
         attributes,
         resource_attributes,
+        evaluation_events,
         source_file,
         line_loaded_at,
         loaded_at

@@ -7,6 +7,8 @@
         'input_tokens integer',
         'output_tokens integer',
         'cached_input_tokens integer',
+        'cache_creation_input_tokens integer',
+        'reasoning_output_tokens integer',
         'started_at timestamp',
         'ended_at timestamp',
         'cost_usd decimal',
