@@ -14,7 +14,7 @@ import pytest
 from agent_kpis.kpi_catalog import fmt_value
 from agent_kpis.publish import publish
 from agent_kpis.report import HEATMAP_KPIS, TREND_KPIS, write_report
-from agent_kpis.scorecard import latest_complete_week
+from agent_kpis.scorecard import scorecard_week
 
 from conftest import PROJECT_DIR, query
 
@@ -77,7 +77,7 @@ def test_headline_cards_show_the_scorecard_week(loaded: tuple[Any, list[str], li
 
     con = duckdb.connect(str(published), read_only=True)
     try:
-        week = latest_complete_week(con)
+        week = scorecard_week(con)[0]  # type: ignore[index]
     finally:
         con.close()
     expected = query(

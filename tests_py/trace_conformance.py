@@ -3,8 +3,13 @@ itself reported (tests_py/fixtures/otel/<framework>/expected.json, written by
 scripts/trace_fixtures/<framework>/run.py, never read back from the spans).
 
 `truth` and `measured` give the same figures per task, one from expected.json, one from the
-warehouse; `mismatches` lists where they differ. `python tests_py/trace_conformance.py <warehouse>
-<framework...>` prints the matrix (the README's table is made from it).
+warehouse; `mismatches` lists where they differ.
+
+    python tests_py/trace_conformance.py <warehouse> <framework...>   the mismatches
+    python tests_py/trace_conformance.py --markdown [--table]        docs/frameworks.md [README]
+
+docs/frameworks.md and the README's matrix are made from the fixtures by `matrix_markdown`
+(a test keeps them current).
 """
 
 from __future__ import annotations
@@ -184,8 +189,78 @@ def mismatches(framework: str, warehouse: Path, salt: str) -> list[str]:
     return wrong
 
 
+# the matrix's columns: figures read together, and the scenario that exercises them
+COLUMNS = {
+    "outcome": ("outcome",),
+    "agent, cohorts": ("agent_id", "task_type", "channel", "customer_tier", "customer_key"),
+    "model calls, errors": ("model_calls", "model_errors"),
+    "input, output tokens": ("input_tokens", "output_tokens"),
+    "cached tokens": ("cached_input_tokens",),
+    "reasoning tokens": ("reasoning_output_tokens",),
+    "tool attempts": ("tool_attempts", "failed_tool_attempts", "tool_names"),
+    "logical calls, retries": ("tool_calls", "retried_tool_calls", "failed_tool_calls"),
+    "guardrails": ("guardrail_checks", "guardrails_tripped"),
+    "evaluations": ("evaluations", "evaluations_passed"),
+}
+# packages a fixture records that are not the framework or its instrumentation
+PLUMBING = {"opentelemetry-api", "opentelemetry-sdk", "opentelemetry-exporter-otlp-json-file",
+            "opentelemetry-semantic-conventions", "opentelemetry-instrumentation", "openinference-instrumentation",
+            "openinference-semantic-conventions", "langchain-core", "langgraph-prebuilt", "crewai-core", "openai",
+            "httpx2", "mcp", "google-genai", "llama-index-workflows", "llama-index-instrumentation",
+            "pydantic-graph", "autogen-core", "opentelemetry-util-genai", "opentelemetry-semantic-conventions-ai",
+            "opentelemetry-instrumentation-threading"}  # fmt: skip
+MATRIX_BEGIN, MATRIX_END = "<!-- conformance matrix: tests_py/trace_conformance.py --markdown -->", "<!-- end -->"
+
+
+def _cell(framework: str, figures: tuple[str, ...], notes: list[str]) -> str:
+    """exact (compared in every run, and not 0 in every run), partial (not carried in some
+    runs), no (not carried), or - (no run exercises it)."""
+    document = expected(framework)
+    runs = document["runs"]
+    skipped = [run["task_id"] for run in runs if not set(figures) <= set(compared(framework, run["task_id"]))]
+    fields = {SOURCE_FIELD.get(f, f) for f in figures}
+    why = "; ".join(
+        (v if isinstance(v, str) else v["reason"]) for k, v in document["not_carried"].items() if k in fields
+    )
+    if skipped:
+        notes.append(f"{framework}, {'/'.join(sorted(fields))}: {why}")
+        return f"{'no' if len(skipped) == len(runs) else 'partial'} [{len(notes)}]"
+    seen = any(truth(run, "")[f] not in (0, {}, None) for run in runs for f in figures)
+    return "exact" if seen else "-"
+
+
+def matrix_markdown(table_only: bool = False) -> str:
+    """The matrix as docs/frameworks.md shows it (the README: the table only): one row per
+    framework fixture, then why each figure not carried is not, and the scenarios a
+    framework does not have."""
+    frameworks = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.json").exists())
+    notes: list[str] = []
+    head = ["framework (instrumentation)", "runs", *COLUMNS]
+    rows = []
+    for framework in frameworks:
+        document = expected(framework)
+        packages = ", ".join(f"{k} {v}" for k, v in document["packages"].items() if k not in PLUMBING)
+        cells = [_cell(framework, figures, notes) for figures in COLUMNS.values()]
+        rows.append([f"`{framework}` ({packages})", str(len(document["runs"])), *cells])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    if table_only:
+        return "\n".join(lines) + "\n"
+    lines += ["", "Not carried:", ""]
+    lines += [f"{i}. {note}" for i, note in enumerate(notes, start=1)]
+    lines += ["", "Scenarios a framework does not have:", ""]
+    for framework in frameworks:
+        for scenario, why in expected(framework)["unsupported_scenarios"].items():
+            lines.append(f"- {framework}, {scenario}: {why}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     from agent_kpis.privacy import DEMO_PII_SALT
+
+    if argv and argv[0] == "--markdown":
+        print(matrix_markdown(table_only=argv[1:] == ["--table"]), end="")
+        return 0
 
     warehouse, frameworks = Path(argv[0]), argv[1:]
     bad = 0

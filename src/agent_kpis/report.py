@@ -2,9 +2,10 @@
 
 No network at view time: CSS, the charts (inline SVG drawn here) and the little script that
 redraws the cohort heatmap are all inside the file, with the data as embedded JSON. Sections:
-headline KPIs (latest complete ISO week, target, status, delta), daily trends with release
-markers, a cohort heatmap (dimension chosen in the page), the tool failure taxonomy,
-stop-the-line alerts, measurement maturity and the releases with a significant effect.
+headline KPIs (target, status, delta) of the scorecard week (the latest complete ISO week
+with data, else the week so far), daily trends with release markers, a cohort heatmap
+(dimension chosen in the page), the tool failure taxonomy, stop-the-line alerts,
+measurement maturity and the releases with a significant effect.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import duckdb
 
 from agent_kpis.kpi_catalog import fmt_delta, fmt_value, headline, label, status_display, summary
-from agent_kpis.scorecard import latest_complete_week
+from agent_kpis.scorecard import scorecard_week
 
 # the catalog's headline KPIs (seeds/kpi_targets.csv, is_headline) get a trend and a heatmap column
 TREND_KPIS = headline()
@@ -34,9 +35,10 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = N
 
 def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Everything the page shows, read from the published marts."""
-    week = latest_complete_week(con)
-    if week is None:
+    shown = scorecard_week(con)
+    if shown is None:
         raise ValueError("kpi_scorecard is empty: nothing to report")
+    week = shown[0]
     snapshot = _rows(con, "select run_id, cast(published_at as varchar) as published_at from publication.snapshot")
     by_kpi = {
         r["kpi_name"]: r

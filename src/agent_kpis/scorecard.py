@@ -25,8 +25,10 @@ def current_alerts(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-def latest_complete_week(con: duckdb.DuckDBPyConnection) -> date | None:
-    """Monday of the latest ISO week whose seven days all lie within the data."""
+def scorecard_week(con: duckdb.DuckDBPyConnection) -> tuple[date, bool] | None:
+    """Monday of the week the scorecard shows, and whether that week is complete: the latest
+    ISO week whose seven days all lie within the data, when it has terminal tasks; else the
+    latest week that has (the week so far: a feed of a few days)."""
     row = con.execute(
         "select max(period_start) from marts.kpi_scorecard where period_grain = 'day' and kpi_name = 'terminal_tasks'"
     ).fetchone()
@@ -34,17 +36,28 @@ def latest_complete_week(con: duckdb.DuckDBPyConnection) -> date | None:
         return None
     last_day: date = row[0]
     monday = last_day - timedelta(days=last_day.weekday())
-    return monday if last_day - monday >= timedelta(days=6) else monday - timedelta(days=7)
+    complete = monday if last_day - monday >= timedelta(days=6) else monday - timedelta(days=7)
+    weeks = [
+        r[0]
+        for r in con.execute(
+            "select period_start from marts.kpi_scorecard where period_grain = 'week' and kpi_name = 'terminal_tasks'"
+            " and value > 0 order by period_start desc"
+        ).fetchall()
+    ]
+    if complete in weeks or not weeks:
+        return complete, True
+    return weeks[0], weeks[0] < complete
 
 
 def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
     if not table_exists(con, "kpi_scorecard"):
         print("\n(no kpi_scorecard yet)")
         return
-    week = latest_complete_week(con)
-    if week is None:
+    shown = scorecard_week(con)
+    if shown is None:
         print("\n(kpi_scorecard is empty)")
         return
+    week, complete = shown
     rows = {
         r[0]: r[1:]
         for r in con.execute(
@@ -53,7 +66,8 @@ def print_scorecard(con: duckdb.DuckDBPyConnection) -> None:
             [week],
         ).fetchall()
     }
-    print(f"\nExecutive scorecard: week of {week.isoformat()} (ISO week, UTC; delta vs the week before)")
+    so_far = "" if complete else ", the week so far"
+    print(f"\nExecutive scorecard: week of {week.isoformat()} (ISO week, UTC{so_far}; delta vs the week before)")
     print(f"  {'KPI':<30} {'value':>10} {'target':>10} {'status':<14} {'delta':>10}")
     for kpi in summary():
         value, target, status, delta = rows.get(kpi, (None, None, "no_data", None))

@@ -6,7 +6,8 @@
     above it outside every task (nearest first: a span the caller wraps the run in), then
     on the resource, through the vars otel_task_id_attributes and otel_attribute_map; the id falls
     back to one made of trace and span id, the model to the task's first model call. It
-    lasts from the first start to the last end of its spans. A task failed when its span or
+    lasts as long as its agent span (a task without one: from the first start to the last
+    end of its spans). A task failed when its span or
     an agent span in it ended with status ERROR, or a guardrail's trip failed its parent; a
     task without agent span (a branch with a model call) when a span of its orchestration
     (neither a model call, a tool attempt nor an evaluation, which frameworks retry, recover
@@ -115,10 +116,10 @@ agent_attributes as (
 
 ),
 
-task_times as (
+branch_times as (
 
-    -- from the first start to the last end of the task's spans (a task made of a branch
-    -- without agent span has more than its root's)
+    -- from the first start to the last end of the task's spans: the times of a task made
+    -- of a branch without agent span (its steps may be roots of their own)
     select
         task_span_key,
         min(started_at) as created_at,
@@ -225,8 +226,9 @@ final as (
             task_spans.resource_task_id_attribute,
             'otel-' || task_spans.trace_id || '-' || task_spans.span_id
         ) as task_id,
-        task_times.created_at,
-        task_times.ended_at,
+        case when task_spans.span_role = 'agent' then task_spans.started_at else branch_times.created_at end
+            as created_at,
+        case when task_spans.span_role = 'agent' then task_spans.ended_at else branch_times.ended_at end as ended_at,
         failures.task_span_key is not null as is_failed,
         coalesce(failures.failure_reason, case when failures.task_span_key is not null then 'error' end)
             as failure_reason,
@@ -246,8 +248,8 @@ final as (
         task_spans.decided_at as loaded_at
 
     from task_spans
-    inner join task_times
-        on task_spans.task_span_key = task_times.task_span_key
+    inner join branch_times
+        on task_spans.task_span_key = branch_times.task_span_key
     left join agent_attributes
         on task_spans.task_span_key = agent_attributes.task_span_key
     left join first_model_calls

@@ -119,7 +119,7 @@ unmapped_counts as (
 
     select
         coalesce(sum(trace_count), 0) as traces_without_task,
-        {{ dbt.listagg("root || ' x' || cast(trace_count as " ~ dbt.type_string() ~ ")", "'; '", "order by trace_count desc, root") }}
+        {{ agent_kpis.sorted_text_agg("root || ' x' || cast(trace_count as " ~ dbt.type_string() ~ ")", '; ') }}
             as unmapped_roots
     from unmapped_roots
 

@@ -359,10 +359,6 @@ def main() -> None:
             "opentelemetry-exporter-otlp-json-file",
         ],
         not_carried={
-            "guardrails": "no GUARDRAIL span: LangChain's guardrail middleware is traced as a CHAIN span named "
-            "after its hook ('PIIMiddleware[credit_card].before_model', one per model turn); a trip shows only "
-            "as that span's ERROR status / exception event PIIDetectionError (strategy 'block'), a pass as OK "
-            "with output.value 'null'",
         },
         unsupported_scenarios={
             "evaluated": "openinference-instrumentation-langchain records no evaluation (no EVALUATOR span, "

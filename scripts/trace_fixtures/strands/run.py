@@ -521,13 +521,6 @@ def main() -> None:
             "('DENIED: ...') in the cycle span's output and the next chat span's input messages; a denied "
             "invocation (before_invocation) leaves an invoke_agent span with no cycle and the 'DENIED: ...' "
             "text as its output message; a passed check leaves nothing",
-            "evaluations": "no gen_ai.evaluation.result span event: strands-agents 1.62 has no evaluation "
-            "telemetry (strands.telemetry.evaluation exists only in the unmerged sdk-python PR #1656); "
-            "strands-agents-evals records each result as attributes of its own 'evaluator <name>' span "
-            "(gen_ai.evaluation.name, .score.value as a STRING, .score.label, .test_pass, .explanation), "
-            "a child of the 'execute_case <case>' trace root and a sibling of the 'task_execution' span "
-            "that holds the agent span: outside the agent span, without session.id, tied to the task "
-            "only by trace id",
         },
         unsupported_scenarios={},
     )
