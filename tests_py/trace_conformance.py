@@ -214,17 +214,17 @@ MATRIX_BEGIN, MATRIX_END = "<!-- conformance matrix: tests_py/trace_conformance.
 
 def _cell(framework: str, figures: tuple[str, ...], notes: list[str]) -> str:
     """exact (compared in every run, and not 0 in every run), partial (not carried in some
-    runs), no (not carried), or - (no run exercises it)."""
+    runs), no (not carried), or - (no run exercises it); a note says why (one per reason)."""
     document = expected(framework)
     runs = document["runs"]
     skipped = [run["task_id"] for run in runs if not set(figures) <= set(compared(framework, run["task_id"]))]
-    fields = {SOURCE_FIELD.get(f, f) for f in figures}
-    why = "; ".join(
-        (v if isinstance(v, str) else v["reason"]) for k, v in document["not_carried"].items() if k in fields
-    )
     if skipped:
-        notes.append(f"{framework}, {'/'.join(sorted(fields))}: {why}")
-        return f"{'no' if len(skipped) == len(runs) else 'partial'} [{len(notes)}]"
+        fields = {SOURCE_FIELD.get(f, f) for f in figures}
+        why = {k: (v if isinstance(v, str) else v["reason"]) for k, v in document["not_carried"].items() if k in fields}
+        note = f"{framework}, {'/'.join(sorted(why))}: {'; '.join(dict.fromkeys(why.values()))}"
+        if note not in notes:
+            notes.append(note)
+        return f"{'no' if len(skipped) == len(runs) else 'partial'} [{notes.index(note) + 1}]"
     seen = any(truth(run, "")[f] not in (0, {}, None) for run in runs for f in figures)
     return "exact" if seen else "-"
 

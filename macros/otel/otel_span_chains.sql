@@ -8,7 +8,8 @@
     span itself counts) and whether its chain is a parent cycle or hangs under one
     (is_in_parent_cycle). `is_root`: the span has no parent, or the parent has been given up
     as never coming. A parent cycle is broken at its lowest span id, which is taken as a
-    root. The model starts with with_recursive().
+    root. `nodes`: the same spans without those columns (for engines that unroll the
+    chain). The model starts with with_recursive().
 -#}
 {% macro with_recursive() -%}
     {{ return(adapter.dispatch('with_recursive', 'agent_kpis')()) }}
@@ -23,8 +24,8 @@
     with
 {%- endmacro %}
 
-{% macro otel_span_chains(spans, max_depth) -%}
-    {{ return(adapter.dispatch('otel_span_chains', 'agent_kpis')(spans, max_depth)) }}
+{% macro otel_span_chains(spans, max_depth, nodes) -%}
+    {{ return(adapter.dispatch('otel_span_chains', 'agent_kpis')(spans, max_depth, nodes)) }}
 {%- endmacro %}
 
 {#-
@@ -33,7 +34,7 @@
     under a parent cycle: a bounded ascent among them (max_depth levels; a longer cycle
     stays undecided) finds the cycle's spans and its lowest span id, the root above them.
 -#}
-{% macro default__otel_span_chains(spans, max_depth) -%}
+{% macro default__otel_span_chains(spans, max_depth, nodes) -%}
 descent as (
 
     select
@@ -189,58 +190,73 @@ chains as (
 {%- endmacro %}
 
 {#-
-    Spark (no recursive CTEs): each chain unrolled upwards, one left join per level
-    (span_1 is the parent); the same answers as the recursive form for chains of up to
-    max_depth levels. A deeper chain, or a parent cycle, reaches no root (its spans are
-    counted as waiting, then as outside tasks: docs/decisions.md, "Other engines").
+    Spark (no recursive CTEs): each chain unrolled upwards, one left join per level (span_1
+    is the parent) over `nodes`, the plain spans (the unrolled joins of a relation with
+    window functions overwhelm Spark's analyzer); the top of each chain is then looked up
+    in `spans` for whether it is a root and the root of its branch. The same answers as the
+    recursive form for chains of up to max_depth levels; a deeper chain, or a parent cycle,
+    reaches no root (docs/decisions.md, "Traces").
 -#}
-{% macro spark__otel_span_chains(spans, max_depth) -%}
+{% macro spark__otel_span_chains(spans, max_depth, nodes) -%}
 levels as (
 
     select
         span_0.span_key,
         span_0.trace_id,
         {%- for depth in range(max_depth + 1) %}
+        span_{{ depth }}.span_key as span_key_{{ depth }},
         span_{{ depth }}.span_id as span_id_{{ depth }},
-        span_{{ depth }}.span_role as span_role_{{ depth }},
-        span_{{ depth }}.branch_root_span_id as branch_root_span_id_{{ depth }},
-        span_{{ depth }}.is_root as is_root_{{ depth }}{% if not loop.last %},{% endif %}
+        span_{{ depth }}.span_role as span_role_{{ depth }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from {{ spans }} as span_0
+    from {{ nodes }} as span_0
     {%- for depth in range(1, max_depth + 1) %}
-    left join {{ spans }} as span_{{ depth }}
+    left join {{ nodes }} as span_{{ depth }}
         on
             span_{{ depth - 1 }}.trace_id = span_{{ depth }}.trace_id
             and span_{{ depth - 1 }}.parent_span_id = span_{{ depth }}.span_id
-            and not span_{{ depth - 1 }}.is_root
     {%- endfor %}
+
+),
+
+tops as (
+
+    -- the highest span each chain reached, and how far up
+    select
+        span_key,
+        trace_id,
+        coalesce(
+            {%- for depth in range(max_depth, -1, -1) %}
+            span_key_{{ depth }}{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        ) as top_span_key,
+        case
+            {%- for depth in range(max_depth, 0, -1) %}
+            when span_key_{{ depth }} is not null then {{ depth }}
+            {%- endfor %}
+            else 0
+        end as top_depth,
+        -- the outermost agent: the levels stop at the top
+        coalesce(
+            {%- for depth in range(max_depth, -1, -1) %}
+            case when span_role_{{ depth }} = 'agent' then span_id_{{ depth }} end{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        ) as task_span_id
+    from levels
 
 ),
 
 chains as (
 
     select
-        span_key,
-        trace_id,
-        -- the first level that is a root
-        case
-            {%- for depth in range(max_depth + 1) %}
-            when is_root_{{ depth }} then branch_root_span_id_{{ depth }}
-            {%- endfor %}
-        end as root_span_id,
-        case
-            {%- for depth in range(max_depth + 1) %}
-            when is_root_{{ depth }} then {{ depth }}
-            {%- endfor %}
-        end as chain_depth,
-        -- the outermost agent: the levels stop at the root
-        coalesce(
-            {%- for depth in range(max_depth, -1, -1) %}
-            case when span_role_{{ depth }} = 'agent' then span_id_{{ depth }} end{% if not loop.last %},{% endif %}
-            {%- endfor %}
-        ) as task_span_id,
+        tops.span_key,
+        tops.trace_id,
+        case when roots.is_root then roots.branch_root_span_id end as root_span_id,
+        case when roots.is_root then tops.top_depth end as chain_depth,
+        case when roots.is_root then tops.task_span_id end as task_span_id,
         false as is_in_parent_cycle
-    from levels
+    from tops
+    inner join {{ spans }} as roots
+        on tops.top_span_key = roots.span_key
 
 )
 {%- endmacro %}

@@ -89,7 +89,7 @@ roots_marked as (
 
 ),
 
-{{ agent_kpis.otel_span_chains('roots_marked', max_depth=64) }},
+{{ agent_kpis.otel_span_chains('roots_marked', max_depth=64, nodes='spans') }},
 
 branches as (
 

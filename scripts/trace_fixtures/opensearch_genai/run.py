@@ -10,8 +10,8 @@ gen_ai_latest_experimental` set as the brief asks; message content on the spans)
 tools, middleware and scripted model as scripts/trace_fixtures/otel_genai_langchain.
 
 The evaluations: `opensearch-genai-observability-sdk-py` (the OpenSearch project's "OTel-native
-tracing and scoring" SDK), used the two ways its README documents, with deterministic scorers that
-need no network:
+tracing and scoring" SDK), used the three ways its README documents, with deterministic scorers
+that need no network:
 
 * `score(name, value, trace_id=, span_id=, label=, explanation=, response_id=)` after the run
   (online scoring): the SDK starts a span `evaluation <name>` (gen_ai.operation.name=evaluation) as a
@@ -25,10 +25,16 @@ need no network:
   root span, one `test_case` span per case with the agent's run as its child, and one
   `gen_ai.evaluation.result` event per score ON THE test_case SPAN (only .name and .score.value:
   evaluate() drops EvalScore.label and .explanation). Both cases (sg-13, sg-14) share one trace.
+* `Benchmark(name).log(input=, output=, scores={name: value}, trace_id=, span_id=)` (uploading a
+  result computed elsewhere, sg-15): a `test_suite_run` / `test_case` pair in the benchmark's OWN
+  trace; the test_case span holds the events (.name, .score.value) and a span LINK to the run's
+  `invoke_agent` span.
 
 Splunk's `splunk-otel-util-genai(-evals)` was the brief's first candidate: it emits
 `gen_ai.evaluation.result` only as OpenTelemetry LOG records (Logs API), never as span events, so
-it is not used here (see the helper's report).
+it is not used here: its EvaluationEventsEmitter builds an SDK LogRecord (event_name
+gen_ai.evaluation.result, trace/span id of the evaluated span) for the Logs API, and no emitter of
+it or of its plugins calls span.add_event.
 
 The task id is LangChain's documented `config={"configurable": {"thread_id": task}}` (the
 instrumentation reads `thread_id` as `gen_ai.conversation.id`); the cohorts go in
@@ -70,7 +76,7 @@ from langchain_core.callbacks import get_usage_metadata_callback
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.tools import ToolException
 from langchain_openai import ChatOpenAI
-from opensearch_genai_observability_sdk_py import EvalScore, evaluate, score
+from opensearch_genai_observability_sdk_py import Benchmark, EvalScore, evaluate, score
 from opentelemetry import trace
 from opentelemetry.instrumentation.genai.langchain import LangChainInstrumentor
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -83,6 +89,7 @@ AGENT = "support-agent"
 MODEL = "gpt-4o-mini"
 PII_GUARDRAIL = "PIIMiddleware[credit_card]"
 BENCHMARK = "support-desk-nightly"
+REVIEW = "support-desk-weekly-review"
 
 provider = fixture_kit.tracer_provider(NAME, "support-desk", "3.2.0")
 trace.set_tracer_provider(provider)  # score() / evaluate() use the global provider
@@ -394,6 +401,14 @@ PLANS: dict[str, tuple[str, str, list[tuple[Any, ...]], int, dict[str, str]]] = 
         0,
         {"task_type": "order_status", "channel": "email", "customer_tier": "enterprise", "customer_id": "cust-312"},
     ),
+    # scored afterwards through Benchmark.log(trace_id=, span_id=): the result goes in the benchmark's trace
+    "sg-15": (
+        "evaluated",
+        "Refund 12.5 on order L2.",
+        [(T, [("issue_refund", {"order_id": "L2", "amount": 12.5})]), (X, "Refunded 12.50 on L2.")],
+        0,
+        {"task_type": "refund_request", "channel": "email", "customer_tier": "free", "customer_id": "cust-315"},
+    ),
     # run through evaluate() (benchmark): one test_suite_run trace holding both cases
     "sg-13": (
         "evaluated",
@@ -420,6 +435,7 @@ ONLINE_SCORES: dict[str, tuple[str, list[Any]]] = {
     "sg-12": ("chat", [lambda messages: mentions_order(messages, "H8")]),
 }
 BENCHMARK_CASES = ["sg-13", "sg-14"]
+REVIEWED = ["sg-15"]  # Benchmark.log(..., trace_id=, span_id=) after the run
 RUNS: dict[str, dict[str, Any]] = {}
 
 
@@ -466,11 +482,32 @@ def run_online(task: str) -> None:
         except Exception as exc:  # the run raised: the framework's own verdict
             run.update(outcome="failed", error_type=type(exc).__name__)
     check_usage(run, usage_cb)
+    if task in REVIEWED:
+        review(run, prompt, result["messages"])
     if task in ONLINE_SCORES:
         assert result is not None, task
         target, scorers = ONLINE_SCORES[task]
         results = [scorer(result["messages"]) for scorer in scorers]
         submit_scores(run, target, results, STATE["last_response_id"] if target == "chat" else None)
+
+
+def review(run: dict[str, Any], prompt: str, messages: list[Any]) -> None:
+    """Upload a result computed elsewhere with Benchmark.log, linked to the run's invoke_agent span
+    (the README's "Link to existing agent traces"): the test_case span, in the benchmark's OWN trace,
+    carries the gen_ai.evaluation.result events and a span link to the evaluated span."""
+    span = find_span(run["task_id"], "invoke_agent")
+    results = [task_completed(messages), answer_brevity(messages)]
+    with Benchmark(name=REVIEW) as bench:
+        bench.log(
+            input=prompt,
+            output=str(messages[-1].content),
+            scores={r.name: r.value for r in results},
+            case_id=run["task_id"],
+            trace_id=format(span.context.trace_id, "032x"),
+            span_id=format(span.context.span_id, "016x"),
+        )
+    for r in results:
+        run["evaluations"].append({"name": r.name, "score": r.value, "label": r.label, "passed": r.label == "pass"})
 
 
 def benchmark_task(case_input: dict[str, str]) -> str:
@@ -553,11 +590,14 @@ def main() -> None:
             "invoke_agent span's ERROR status, error.type langchain.agents.middleware._redaction.PIIDetectionError, "
             "and no chat span",
             "evaluations": {
-                "reason": "evaluate() puts only gen_ai.evaluation.name and gen_ai.evaluation.score.value in the "
-                "gen_ai.evaluation.result event of the test_case span: the scorer's EvalScore.label (and so "
-                "passed) and .explanation are dropped; test.case.result.status is 'pass' whenever the task and "
-                "the scorers did not raise, whatever the score",
-                "runs": BENCHMARK_CASES,
+                "reason": "the gen_ai.evaluation.result events of evaluate() (sg-13, sg-14) and Benchmark.log "
+                "(sg-15) carry only gen_ai.evaluation.name and gen_ai.evaluation.score.value: the scorer's "
+                "EvalScore.label (and so passed) and .explanation are dropped, and test.case.result.status is "
+                "'pass' whenever the task and the scorers did not raise, whatever the score. evaluate() puts the "
+                "events on the test_case span, the PARENT of the run's invoke_agent span (both cases in one "
+                "trace, under one test_suite_run root); Benchmark.log puts them on a test_case span in the "
+                "benchmark's OWN trace, tied to the run only by a span link to its invoke_agent span",
+                "runs": BENCHMARK_CASES + REVIEWED,
             },
         },
         unsupported_scenarios={},
