@@ -107,6 +107,16 @@ def tool_attempt(run: dict[str, Any], tool: str, call: str, ok: bool) -> None:
     run["tool_attempts"].append({"tool": tool, "call": call, "ok": ok})
 
 
+def guardrail(run: dict[str, Any], name: str, triggered: bool) -> None:
+    """One guardrail check the framework ran, and whether it tripped."""
+    run["guardrails"].append({"guardrail": name, "triggered": triggered})
+
+
+def evaluation(run: dict[str, Any], name: str, score: float, label: str | None, passed: bool) -> None:
+    """One evaluation result, as the scorer returned it."""
+    run["evaluations"].append({"name": name, "score": score, "label": label, "passed": passed})
+
+
 def token_totals(run: dict[str, Any]) -> dict[str, int]:
     return {key: sum(call[key] for call in run["calls"]) for key in TOKEN_KEYS}
 

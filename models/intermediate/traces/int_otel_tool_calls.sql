@@ -65,16 +65,11 @@ attempts as (
         assignments.task_span_key,
         coalesce(spans.tool_name, spans.span_name) as called_tool,
         call_spans.span_id as call_span_id,
+        -- the span's own tool call id, else its tool_call span's
         coalesce(spans.tool_call_id, call_spans.tool_call_id) as found_call_id,
-        spans.is_error or coalesce(lower(spans.tool_status) = 'error', false) or spans.error_type is not null as is_failed,
-        -- a tool call id (the span's own, else its tool_call span's) on several spans of the
-        -- task: one call, retried under the same id
-        count(*) over (
-            partition by
-                assignments.task_span_key,
-                coalesce(spans.tool_name, spans.span_name),
-                coalesce(spans.tool_call_id, call_spans.tool_call_id)
-        ) > 1 and coalesce(spans.tool_call_id, call_spans.tool_call_id) is not null as shares_call_id
+        spans.is_error
+        or coalesce(lower(spans.tool_status) = 'error', false)
+        or spans.error_type is not null as is_failed
 
     from spans
     inner join assignments
@@ -85,6 +80,18 @@ attempts as (
         on
             spans.trace_id = call_spans.trace_id
             and spans.parent_span_id = call_spans.span_id
+
+),
+
+id_shared as (
+
+    select
+        *,
+        -- a tool call id on several spans of the task: one call, retried under the same id
+        count(*) over (partition by task_span_key, called_tool, found_call_id) > 1
+        and found_call_id is not null as shares_call_id
+
+    from attempts
 
 ),
 
@@ -105,7 +112,7 @@ marked as (
             false
         ) and call_span_id is null and not shares_call_id as continues_previous_call
 
-    from attempts
+    from id_shared
 
 ),
 

@@ -45,6 +45,10 @@ LangChain's own `get_usage_metadata_callback()` and must agree with what the tra
 every tool records its own execution under the tool call id LangChain injected
 (`ToolRuntime.tool_call_id`), and every evaluation is recorded as the scorer returned it
 (name, value, label; passed = the scorer's label is "pass").
+
+The support desk (tools, middleware, agent), the Chat Completions answers and the run loop are
+scripts/trace_fixtures/langchain_kit.py's; this script keeps its transport, its instrumentation,
+its scorers and evaluation calls and its plans.
 """
 
 from __future__ import annotations
@@ -56,26 +60,13 @@ os.environ.setdefault("LANGCHAIN_TRACING_V2", "false")
 os.environ["OTEL_SEMCONV_STABILITY_OPT_IN"] = "gen_ai_latest_experimental"
 os.environ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = "SPAN_ONLY"
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx2
-from langchain.agents import create_agent
-from langchain.agents.middleware import (
-    ModelRetryMiddleware,
-    PIIMiddleware,
-    ToolErrorMiddleware,
-    ToolRetryMiddleware,
-)
-from langchain.agents.middleware.pii import detect_credit_card
-from langchain.tools import ToolRuntime, tool
-from langchain_core.callbacks import get_usage_metadata_callback
 from langchain_core.messages import AIMessage, ToolMessage
-from langchain_core.tools import ToolException
-from langchain_openai import ChatOpenAI
 from opensearch_genai_observability_sdk_py import Benchmark, EvalScore, evaluate, score
 from opentelemetry import trace
 from opentelemetry.instrumentation.genai.langchain import LangChainInstrumentor
@@ -83,166 +74,37 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 import fixture_kit
+import langchain_kit
 
 NAME = "opensearch_genai"
-AGENT = "support-agent"
 MODEL = "gpt-4o-mini"
-PII_GUARDRAIL = "PIIMiddleware[credit_card]"
 BENCHMARK = "support-desk-nightly"
 REVIEW = "support-desk-weekly-review"
+RATE_LIMITED = {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}
 
 provider = fixture_kit.tracer_provider(NAME, "support-desk", "3.2.0")
 trace.set_tracer_provider(provider)  # score() / evaluate() use the global provider
 TRACE_STORE = InMemorySpanExporter()  # stands in for the OpenSearch span index the retriever reads
 provider.add_span_processor(SimpleSpanProcessor(TRACE_STORE))
 LangChainInstrumentor().instrument(tracer_provider=provider)
-
-STATE: dict[str, Any] = {"global_calls": 0}
+STATE = langchain_kit.STATE
 
 
 def scripted_openai(request: httpx2.Request) -> httpx2.Response:
     """The scripted model behind the OpenAI client: one Chat Completions answer per request."""
     assert request.url.path.endswith("/chat/completions"), request.url
-    run = STATE["run"]
-    step = STATE["plan"].pop(0)
+    run, step = langchain_kit.next_step()
     if step[0] == "rate_limit":
         fixture_kit.model_error(run)
-        error = {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}
-        return httpx2.Response(429, json={"error": error})
-    STATE["global_calls"] += 1
-    g = STATE["global_calls"]
-    input_tokens, output_tokens = 100 * g + 7, 10 + g
-    cached = 32 + g if g % 2 == 0 else 0
-    reasoning = 3 + g % 5 if g % 3 == 0 else 0
-    fixture_kit.model_call(run, input_tokens, output_tokens, cached=cached, reasoning=reasoning)
-    message: dict[str, Any] = {"role": "assistant", "content": None}
-    if step[0] == "tools":
-        STATE["call_seq"] += 1
-        message["tool_calls"] = [
-            {
-                "id": f"{run['task_id']}-call-{STATE['call_seq']}{'abcdef'[i]}",
-                "type": "function",
-                "function": {"name": name, "arguments": json.dumps(args)},
-            }
-            for i, (name, args) in enumerate(step[1])
-        ]
-        finish = "tool_calls"
-    else:
-        message["content"] = step[1]
-        finish = "stop"
-    response_id = f"chatcmpl-{run['task_id']}-{g}"
-    STATE["last_response_id"] = response_id
-    body = {
-        "id": response_id,
-        "object": "chat.completion",
-        "created": 1767225600 + g,
-        "model": f"{MODEL}-2024-07-18",
-        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
-        "usage": {
-            "prompt_tokens": input_tokens,
-            "completion_tokens": output_tokens,
-            "total_tokens": input_tokens + output_tokens,
-            "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": reasoning, "audio_tokens": 0},
-        },
-        "system_fingerprint": "fp_scripted",
-    }
+        return httpx2.Response(429, json={"error": RATE_LIMITED})
+    body = langchain_kit.chat_completion(run, step, f"{MODEL}-2024-07-18")
+    STATE["last_response_id"] = body["id"]
     return httpx2.Response(200, json=body)
 
 
-model = ChatOpenAI(
-    model=MODEL,
-    api_key="sk-offline-fixture",
-    base_url="http://openai.invalid/v1",
-    http_client=httpx2.Client(transport=httpx2.MockTransport(scripted_openai)),
-    max_retries=0,  # the OpenAI SDK's own retries off: LangChain's ModelRetryMiddleware retries
-    temperature=0.0,
-)
-
-
-def attempt(tool_name: str, runtime: ToolRuntime, ok: bool) -> None:
-    """What the tool saw of its own execution, under the call id LangChain injected."""
-    fixture_kit.tool_attempt(STATE["run"], tool_name, runtime.tool_call_id, ok)
-
-
-@tool
-def lookup_order(order_id: str, runtime: ToolRuntime) -> str:
-    """Look up an order's status."""
-    attempt("lookup_order", runtime, True)
-    return f"order {order_id}: shipped"
-
-
-@tool
-def check_inventory(sku: str, runtime: ToolRuntime) -> str:
-    """Check stock for a SKU (a flaky service: ToolRetryMiddleware retries it)."""
-    if STATE["inventory_failures"] > 0:
-        STATE["inventory_failures"] -= 1
-        attempt("check_inventory", runtime, False)
-        raise ConnectionError("inventory service timed out")
-    attempt("check_inventory", runtime, True)
-    return f"{sku}: 14 in stock"
-
-
-@tool
-def issue_refund(order_id: str, amount: float, runtime: ToolRuntime) -> str:
-    """Refund an amount on an order."""
-    attempt("issue_refund", runtime, True)
-    return f"refunded {amount:.2f} on {order_id}"
-
-
-@tool
-def cancel_order(order_id: str, runtime: ToolRuntime) -> str:
-    """Cancel an order (its PermissionError is handed back to the model by ToolErrorMiddleware)."""
-    attempt("cancel_order", runtime, False)
-    raise PermissionError(f"order {order_id} is already with the carrier")
-
-
-@tool
-def send_email(to: str, subject: str, runtime: ToolRuntime) -> str:
-    """Send the customer an email (a ToolException goes back to the model: handle_tool_error)."""
-    if STATE["mailbox_full"]:
-        attempt("send_email", runtime, False)
-        raise ToolException(f"mailbox of {to} is full")
-    attempt("send_email", runtime, True)
-    return f"sent '{subject}'"
-
-
-send_email.handle_tool_error = True  # the tool's own handled-error pattern (langchain_core BaseTool)
-
-
-@tool
-def escalate_ticket(reason: str, runtime: ToolRuntime) -> str:
-    """Escalate to a human (its TimeoutError is not handled: the run raises)."""
-    attempt("escalate_ticket", runtime, False)
-    raise TimeoutError("ticketing system did not answer")
-
-
-def pii_detector(content: str) -> list[Any]:
-    """LangChain's own credit-card detector; records what the guardrail decided."""
-    matches = detect_credit_card(content)
-    STATE["run"]["guardrails"].append({"guardrail": PII_GUARDRAIL, "triggered": bool(matches)})
-    return matches
-
-
-def on_tool_error(exc: Exception, request: Any) -> str | None:
-    """ToolErrorMiddleware's handler: permission problems go back to the model."""
-    if isinstance(exc, PermissionError):
-        return f"`{request.tool_call['name']}` failed with PermissionError: {exc}"
-    return None
-
-
-agent = create_agent(
-    model,
-    tools=[lookup_order, check_inventory, issue_refund, cancel_order, send_email, escalate_ticket],
-    system_prompt="You are the support desk's agent. Use the tools.",
-    middleware=[
-        PIIMiddleware("credit_card", strategy="block", detector=pii_detector),
-        ModelRetryMiddleware(max_retries=1, initial_delay=0.0, jitter=False, on_failure="error"),
-        ToolErrorMiddleware(on_tool_error, tools=["cancel_order"]),
-        ToolRetryMiddleware(max_retries=2, tools=["check_inventory"], initial_delay=0.0, jitter=False),
-    ],
-    name=AGENT,
-)
+client = httpx2.Client(transport=httpx2.MockTransport(scripted_openai))
+# the support desk's six tools and all four middleware (langchain_kit.support_agent)
+agent = langchain_kit.support_agent(langchain_kit.chat_openai(MODEL, "http://openai.invalid/v1", client))
 
 
 # --- deterministic scorers (no network): they judge the agent's own result ----------------------
@@ -289,6 +151,11 @@ def find_span(task: str, operation: str) -> Any:
     return max(spans, key=lambda s: s.end_time)
 
 
+def record(run: dict[str, Any], result: EvalScore) -> None:
+    """What the scorer returned (passed: its label is "pass")."""
+    fixture_kit.evaluation(run, result.name, result.value, result.label, result.label == "pass")
+
+
 def submit_scores(run: dict[str, Any], target: str, results: list[EvalScore], response_id: str | None) -> None:
     """Online scoring, the README's way: score() on the evaluated span; record what the scorer said."""
     span = find_span(run["task_id"], target)
@@ -302,12 +169,10 @@ def submit_scores(run: dict[str, Any], target: str, results: list[EvalScore], re
             explanation=result.explanation,
             response_id=response_id,
         )
-        run["evaluations"].append(
-            {"name": result.name, "score": result.value, "label": result.label, "passed": result.label == "pass"}
-        )
+        record(run, result)
 
 
-T, X = "tools", "text"
+T, X = langchain_kit.TOOLS, langchain_kit.TEXT
 # task -> (scenario, prompt, plan, check_inventory failures, cohorts)
 PLANS: dict[str, tuple[str, str, list[tuple[Any, ...]], int, dict[str, str]]] = {
     "sg-1": (
@@ -390,7 +255,10 @@ PLANS: dict[str, tuple[str, str, list[tuple[Any, ...]], int, dict[str, str]]] = 
     "sg-11": (
         "evaluated",
         "Where is order G7?",
-        [(T, [("lookup_order", {"order_id": "G7"})]), (X, "Order G7 has shipped and should arrive within two working days.")],
+        [
+            (T, [("lookup_order", {"order_id": "G7"})]),
+            (X, "Order G7 has shipped and should arrive within two working days."),
+        ],
         0,
         {"task_type": "order_status", "channel": "chat", "customer_tier": "pro", "customer_id": "cust-311"},
     ),
@@ -440,48 +308,16 @@ RUNS: dict[str, dict[str, Any]] = {}
 
 
 def start_run(task: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    scenario, prompt, plan, inventory_failures, cohorts = PLANS[task]
-    run = fixture_kit.new_run(task, scenario, AGENT, **cohorts)
+    run, prompt, cohorts = langchain_kit.start_support_run(task, PLANS[task], MAILBOX_FULL, last_response_id=None)
     RUNS[task] = run
-    STATE.update(
-        run=run,
-        plan=list(plan),
-        inventory_failures=inventory_failures,
-        call_seq=0,
-        mailbox_full=task in MAILBOX_FULL,
-        last_response_id=None,
-    )
     config = {"configurable": {"thread_id": task}, "metadata": dict(cohorts)}
     return run, prompt, config
-
-
-def check_usage(run: dict[str, Any], usage_cb: Any) -> None:
-    totals = list(usage_cb.usage_metadata.values())  # LangChain's own totals, per response model
-    if totals:
-        assert len(totals) == 1, usage_cb.usage_metadata
-        usage = totals[0]
-        fixture_kit.agree(
-            run,
-            input_tokens=usage["input_tokens"],
-            output_tokens=usage["output_tokens"],
-            cached_input_tokens=usage.get("input_token_details", {}).get("cache_read", 0),
-            reasoning_output_tokens=usage.get("output_token_details", {}).get("reasoning", 0),
-        )
-    else:
-        assert not run["calls"], run["task_id"]
 
 
 def run_online(task: str) -> None:
     """A production run; some are scored afterwards with score() on the evaluated span."""
     run, prompt, config = start_run(task)
-    result = None
-    with get_usage_metadata_callback() as usage_cb:
-        try:
-            result = agent.invoke({"messages": [{"role": "user", "content": prompt}]}, config=config)
-            run.update(outcome="completed", error_type=None)
-        except Exception as exc:  # the run raised: the framework's own verdict
-            run.update(outcome="failed", error_type=type(exc).__name__)
-    check_usage(run, usage_cb)
+    result = langchain_kit.invoke(run, agent, prompt, config=config)
     if task in REVIEWED:
         review(run, prompt, result["messages"])
     if task in ONLINE_SCORES:
@@ -507,22 +343,15 @@ def review(run: dict[str, Any], prompt: str, messages: list[Any]) -> None:
             span_id=format(span.context.span_id, "016x"),
         )
     for r in results:
-        run["evaluations"].append({"name": r.name, "score": r.value, "label": r.label, "passed": r.label == "pass"})
+        record(run, r)
 
 
 def benchmark_task(case_input: dict[str, str]) -> str:
     """evaluate()'s task: one agent run per case, inside the case span evaluate() opened."""
     task = case_input["task"]
     run, prompt, config = start_run(task)
-    with get_usage_metadata_callback() as usage_cb:
-        try:
-            result = agent.invoke({"messages": [{"role": "user", "content": prompt}]}, config=config)
-            run.update(outcome="completed", error_type=None)
-        except Exception as exc:
-            run.update(outcome="failed", error_type=type(exc).__name__)
-            check_usage(run, usage_cb)
-            raise  # evaluate() records the case as failed and runs no scorer
-    check_usage(run, usage_cb)
+    # a raise goes on to evaluate(), which records the case as failed and runs no scorer
+    result = langchain_kit.invoke(run, agent, prompt, config=config, reraise=True)
     return str(result["messages"][-1].content)
 
 
@@ -535,9 +364,7 @@ def order_named(case_input: dict[str, str], output: str, expected: str) -> EvalS
         label="pass" if hit else "fail",
         explanation=f"answer {'names' if hit else 'does not name'} order {expected}",
     )
-    RUNS[case_input["task"]]["evaluations"].append(
-        {"name": result.name, "score": result.value, "label": result.label, "passed": result.label == "pass"}
-    )
+    record(RUNS[case_input["task"]], result)
     return result
 
 

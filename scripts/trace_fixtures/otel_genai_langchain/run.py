@@ -27,6 +27,10 @@ Ground truth: the outcome is what `agent.invoke` did (returned / raised), token 
 LangChain's own `get_usage_metadata_callback()` and must agree with what the transport returned,
 and every tool records its own execution under the tool call id LangChain injected
 (`ToolRuntime.tool_call_id`).
+
+The support desk (tools, middleware, agent), the Chat Completions answers and the run loop are
+scripts/trace_fixtures/langchain_kit.py's; this script keeps its transport, its instrumentation and
+its plans.
 """
 
 from __future__ import annotations
@@ -38,183 +42,40 @@ os.environ.setdefault("LANGCHAIN_TRACING_V2", "false")
 os.environ["OTEL_SEMCONV_STABILITY_OPT_IN"] = "gen_ai_latest_experimental"
 os.environ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = "SPAN_ONLY"
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx2
-from langchain.agents import create_agent
-from langchain.agents.middleware import (
-    ModelRetryMiddleware,
-    PIIMiddleware,
-    ToolErrorMiddleware,
-    ToolRetryMiddleware,
-)
-from langchain.agents.middleware.pii import detect_credit_card
-from langchain.tools import ToolRuntime, tool
-from langchain_core.callbacks import get_usage_metadata_callback
-from langchain_core.tools import ToolException
-from langchain_openai import ChatOpenAI
 from opentelemetry.instrumentation.genai.langchain import LangChainInstrumentor
 
 import fixture_kit
+import langchain_kit
 
 NAME = "otel_genai_langchain"
-AGENT = "support-agent"
 MODEL = "gpt-4o-mini"
-PII_GUARDRAIL = "PIIMiddleware[credit_card]"
+RATE_LIMITED = {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}
 
 provider = fixture_kit.tracer_provider(NAME, "support-desk", "3.1.0")
 LangChainInstrumentor().instrument(tracer_provider=provider)
-
-STATE: dict[str, Any] = {"global_calls": 0}
 
 
 def scripted_openai(request: httpx2.Request) -> httpx2.Response:
     """The scripted model behind the OpenAI client: one Chat Completions answer per request."""
     assert request.url.path.endswith("/chat/completions"), request.url
-    run = STATE["run"]
-    step = STATE["plan"].pop(0)
+    run, step = langchain_kit.next_step()
     if step[0] == "rate_limit":
         fixture_kit.model_error(run)
-        error = {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}
-        return httpx2.Response(429, json={"error": error})
-    STATE["global_calls"] += 1
-    g = STATE["global_calls"]
-    input_tokens, output_tokens = 100 * g + 7, 10 + g
-    cached = 32 + g if g % 2 == 0 else 0
-    reasoning = 3 + g % 5 if g % 3 == 0 else 0
-    fixture_kit.model_call(run, input_tokens, output_tokens, cached=cached, reasoning=reasoning)
-    message: dict[str, Any] = {"role": "assistant", "content": None}
-    if step[0] == "tools":
-        STATE["call_seq"] += 1
-        message["tool_calls"] = [
-            {
-                "id": f"{run['task_id']}-call-{STATE['call_seq']}{'abcdef'[i]}",
-                "type": "function",
-                "function": {"name": name, "arguments": json.dumps(args)},
-            }
-            for i, (name, args) in enumerate(step[1])
-        ]
-        finish = "tool_calls"
-    else:
-        message["content"] = step[1]
-        finish = "stop"
-    body = {
-        "id": f"chatcmpl-{run['task_id']}-{g}",
-        "object": "chat.completion",
-        "created": 1767225600 + g,
-        "model": f"{MODEL}-2024-07-18",
-        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
-        "usage": {
-            "prompt_tokens": input_tokens,
-            "completion_tokens": output_tokens,
-            "total_tokens": input_tokens + output_tokens,
-            "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": reasoning, "audio_tokens": 0},
-        },
-        "system_fingerprint": "fp_scripted",
-    }
-    return httpx2.Response(200, json=body)
+        return httpx2.Response(429, json={"error": RATE_LIMITED})
+    return httpx2.Response(200, json=langchain_kit.chat_completion(run, step, f"{MODEL}-2024-07-18"))
 
 
-model = ChatOpenAI(
-    model=MODEL,
-    api_key="sk-offline-fixture",
-    base_url="http://openai.invalid/v1",
-    http_client=httpx2.Client(transport=httpx2.MockTransport(scripted_openai)),
-    max_retries=0,  # the OpenAI SDK's own retries off: LangChain's ModelRetryMiddleware retries
-    temperature=0.0,
-)
+client = httpx2.Client(transport=httpx2.MockTransport(scripted_openai))
+# the support desk's six tools and all four middleware (langchain_kit.support_agent)
+agent = langchain_kit.support_agent(langchain_kit.chat_openai(MODEL, "http://openai.invalid/v1", client))
 
-
-def attempt(tool_name: str, runtime: ToolRuntime, ok: bool) -> None:
-    """What the tool saw of its own execution, under the call id LangChain injected."""
-    fixture_kit.tool_attempt(STATE["run"], tool_name, runtime.tool_call_id, ok)
-
-
-@tool
-def lookup_order(order_id: str, runtime: ToolRuntime) -> str:
-    """Look up an order's status."""
-    attempt("lookup_order", runtime, True)
-    return f"order {order_id}: shipped"
-
-
-@tool
-def check_inventory(sku: str, runtime: ToolRuntime) -> str:
-    """Check stock for a SKU (a flaky service: ToolRetryMiddleware retries it)."""
-    if STATE["inventory_failures"] > 0:
-        STATE["inventory_failures"] -= 1
-        attempt("check_inventory", runtime, False)
-        raise ConnectionError("inventory service timed out")
-    attempt("check_inventory", runtime, True)
-    return f"{sku}: 14 in stock"
-
-
-@tool
-def issue_refund(order_id: str, amount: float, runtime: ToolRuntime) -> str:
-    """Refund an amount on an order."""
-    attempt("issue_refund", runtime, True)
-    return f"refunded {amount:.2f} on {order_id}"
-
-
-@tool
-def cancel_order(order_id: str, runtime: ToolRuntime) -> str:
-    """Cancel an order (its PermissionError is handed back to the model by ToolErrorMiddleware)."""
-    attempt("cancel_order", runtime, False)
-    raise PermissionError(f"order {order_id} is already with the carrier")
-
-
-@tool
-def send_email(to: str, subject: str, runtime: ToolRuntime) -> str:
-    """Send the customer an email (a ToolException goes back to the model: handle_tool_error)."""
-    if STATE["mailbox_full"]:
-        attempt("send_email", runtime, False)
-        raise ToolException(f"mailbox of {to} is full")
-    attempt("send_email", runtime, True)
-    return f"sent '{subject}'"
-
-
-send_email.handle_tool_error = True  # the tool's own handled-error pattern (langchain_core BaseTool)
-
-
-@tool
-def escalate_ticket(reason: str, runtime: ToolRuntime) -> str:
-    """Escalate to a human (its TimeoutError is not handled: the run raises)."""
-    attempt("escalate_ticket", runtime, False)
-    raise TimeoutError("ticketing system did not answer")
-
-
-def pii_detector(content: str) -> list[Any]:
-    """LangChain's own credit-card detector; records what the guardrail decided."""
-    matches = detect_credit_card(content)
-    STATE["run"]["guardrails"].append({"guardrail": PII_GUARDRAIL, "triggered": bool(matches)})
-    return matches
-
-
-def on_tool_error(exc: Exception, request: Any) -> str | None:
-    """ToolErrorMiddleware's handler: permission problems go back to the model."""
-    if isinstance(exc, PermissionError):
-        return f"`{request.tool_call['name']}` failed with PermissionError: {exc}"
-    return None
-
-
-agent = create_agent(
-    model,
-    tools=[lookup_order, check_inventory, issue_refund, cancel_order, send_email, escalate_ticket],
-    system_prompt="You are the support desk's agent. Use the tools.",
-    middleware=[
-        PIIMiddleware("credit_card", strategy="block", detector=pii_detector),
-        ModelRetryMiddleware(max_retries=1, initial_delay=0.0, jitter=False, on_failure="error"),
-        ToolErrorMiddleware(on_tool_error, tools=["cancel_order"]),
-        ToolRetryMiddleware(max_retries=2, tools=["check_inventory"], initial_delay=0.0, jitter=False),
-    ],
-    name=AGENT,
-)
-
-T, X = "tools", "text"
+T, X = langchain_kit.TOOLS, langchain_kit.TEXT
 # task -> (scenario, prompt, plan, check_inventory failures, cohorts)
 PLANS: dict[str, tuple[str, str, list[tuple[Any, ...]], int, dict[str, str]]] = {
     "og-1": (
@@ -322,35 +183,10 @@ MAILBOX_FULL = {"og-12"}
 
 def main() -> None:
     runs = []
-    for task, (scenario, prompt, plan, inventory_failures, cohorts) in PLANS.items():
-        run = fixture_kit.new_run(task, scenario, AGENT, **cohorts)
-        STATE.update(
-            run=run,
-            plan=list(plan),
-            inventory_failures=inventory_failures,
-            call_seq=0,
-            mailbox_full=task in MAILBOX_FULL,
-        )
+    for task, entry in PLANS.items():
+        run, prompt, cohorts = langchain_kit.start_support_run(task, entry, MAILBOX_FULL)
         config = {"configurable": {"thread_id": task}, "metadata": dict(cohorts)}
-        with get_usage_metadata_callback() as usage_cb:
-            try:
-                agent.invoke({"messages": [{"role": "user", "content": prompt}]}, config=config)
-                run.update(outcome="completed", error_type=None)
-            except Exception as exc:  # the run raised: the framework's own verdict
-                run.update(outcome="failed", error_type=type(exc).__name__)
-        totals = list(usage_cb.usage_metadata.values())  # LangChain's own totals, per response model
-        if totals:
-            assert len(totals) == 1, usage_cb.usage_metadata
-            usage = totals[0]
-            fixture_kit.agree(
-                run,
-                input_tokens=usage["input_tokens"],
-                output_tokens=usage["output_tokens"],
-                cached_input_tokens=usage.get("input_token_details", {}).get("cache_read", 0),
-                reasoning_output_tokens=usage.get("output_token_details", {}).get("reasoning", 0),
-            )
-        else:
-            assert not run["calls"], task
+        langchain_kit.invoke(run, agent, prompt, config=config)
         runs.append(run)
     provider.shutdown()
     fixture_kit.write_expected(
