@@ -20,11 +20,14 @@ from conftest import query, run_dbt
 
 NOW_NS = int((time.time() - 6 * 3600) * 1e9)
 MINUTE_NS = 60 * 10**9
-# the facts and the trace data-quality marts, with their tests (not the KPI layer)
+# the facts and the trace data-quality marts, with their tests (not the KPI layer); a later
+# run of the same warehouse builds them without the tests (its seeds are there)
 SELECT = ["--select", "+fct_tasks", "+dq_trace_ingestion_summary", "--indirect-selection", "cautious"]
+LATER = ["--select", "+fct_tasks", "+dq_trace_ingestion_summary"]
 TOKENS = {"llm.token_count.prompt": "10", "llm.token_count.completion": "2"}
 DEFAULT = [*SELECT, "--vars", '{"incremental_lookback_hours": 0}']
-NO_WAIT = [*SELECT, "--vars", '{"incremental_lookback_hours": 0, "otel_missing_parent_wait_hours": 0}']
+NO_WAIT = [*LATER, "--vars", '{"incremental_lookback_hours": 0, "otel_missing_parent_wait_hours": 0}']
+LATER_DEFAULT = [*LATER, "--vars", '{"incremental_lookback_hours": 0}']
 
 
 def _span(trace: str, span: str, parent: str | None, name: str, kind: str, start: int, end: int,
@@ -93,7 +96,7 @@ def test_a_parent_that_never_comes_is_given_up_at_the_first_run_after_the_wait(t
     assert query(wh, "select count(*) from marts.fct_tasks") == [(0,)]
     assert query(wh, "select spans_waiting_for_parent from marts.dq_trace_ingestion_summary") == [(2,)]
     # no new file: the wait ends (here: a wait of 0 hours) and the next run decides the trace
-    run_dbt(["build", *NO_WAIT], raw, wh)
+    run_dbt(["run", *NO_WAIT], raw, wh)
     assert _tasks(wh)["orphan-task"][:1] == ("unverified_success",)
     assert [f[0] for f in _findings(wh)] == ["parent_given_up"]
     # the clock is the landing record's: a full refresh a day later does not restart it
@@ -102,7 +105,7 @@ def test_a_parent_that_never_comes_is_given_up_at_the_first_run_after_the_wait(t
         con.execute("update raw.probed_files set first_seen_at = first_seen_at - interval 48 hour")
     finally:
         con.close()
-    run_dbt(["build", "--full-refresh", *DEFAULT], raw, wh)
+    run_dbt(["run", "--full-refresh", *LATER_DEFAULT], raw, wh)
     assert set(_tasks(wh)) == {"orphan-task"}
 
 
@@ -179,7 +182,7 @@ def test_traces_sharing_a_task_id_are_runs_of_one_task_however_they_arrive(hosti
     _write(raw, "1.jsonl", spans["later"] + spans["overlap_b"])
     run_dbt(["build", "--full-refresh", *DEFAULT], raw, wh)
     _write(raw, "2.jsonl", spans["first"] + spans["overlap_a"])
-    run_dbt(["build", *DEFAULT], raw, wh)
+    run_dbt(["run", *LATER_DEFAULT], raw, wh)
     apart = _tasks(wh)
     assert {t: apart[t] for t in ("shared", "overlap")} == {t: tasks[t] for t in ("shared", "overlap")}
     assert [f for f in _findings(wh) if f[0] != "trace_contract_conflict"] == [

@@ -225,10 +225,10 @@ def test_children_before_parents_then_redelivery_equal_one_full_refresh(built: P
     waiting = query(wh, "select spans_waiting_for_parent, spans_staged from marts.dq_trace_ingestion_summary")
     assert waiting[0][0] == waiting[0][1] > 0  # nothing decided while the roots are missing
     (raw / "otel_traces" / "2-roots.jsonl").write_text("\n".join(roots) + "\n")
-    run_dbt(["build", *STRICT], raw, wh)
+    run_dbt(["run", *STRICT], raw, wh)  # the tests ran with the first build
     waiting = query(wh, "select spans_waiting_for_parent from marts.dq_trace_ingestion_summary")[0][0]
     shutil.copy(raw / "otel_traces" / "2-roots.jsonl", raw / "otel_traces" / "3-roots-again.jsonl")
-    run_dbt(["build", *WAITED], raw, wh)
+    run_dbt(["run", *WAITED], raw, wh)
     assert _snapshot(wh) == _snapshot(built)
     assert query(wh, "select duplicate_spans, spans_waiting_for_parent from marts.dq_trace_ingestion_summary") == [
         (len(roots), 0)

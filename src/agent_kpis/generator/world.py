@@ -338,8 +338,10 @@ class _World:
                 )
         has_cost = ~unpriced & (rng.random(m) < 0.6)
         ended = started + output_tokens * 20_000 + 300_000
-        # part of the output tokens; the demo's providers report no cache writes
-        reasoning = np.where(rng.random(m) < 0.3, (output_tokens * rng.uniform(0.2, 0.7, m)).astype("int64"), 0)
+        # part of the output tokens, drawn from a stream of its own (the rest of the world stays
+        # as it was before the field existed); the demo's providers report no cache writes
+        extra = np.random.default_rng([self.cfg.seed, 0x7EA5])
+        reasoning = np.where(extra.random(m) < 0.3, (output_tokens * extra.uniform(0.2, 0.7, m)).astype("int64"), 0)
         self.llm_task = task
         self._emit(
             "llm_calls",
