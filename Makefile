@@ -27,7 +27,7 @@ TEST_RAW_ROOT := $(CURDIR)/data/test/raw
 TEST_DUCKDB := $(CURDIR)/data/test/agent_kpis.duckdb
 
 .PHONY: help install browser postgres spark demo generate job build docs publish report summary validate-landing validate-publishing test \
-	lint lint-sql lint-python pytest dbt-test metrics trace-fixtures bench-generate bench clean
+	lint lint-sql lint-python pytest dbt-test metrics trace-fixtures bench-generate bench bench-job clean
 
 help:
 	@echo "make demo            install, generate demo telemetry, run the job (checks, dbt build, publish), the summary"
@@ -167,6 +167,10 @@ bench-generate: install
 # full build vs incremental hour/day vs the engine's floor; appends to docs/benchmarks.md
 bench: install
 	$(BIN)/agent-kpis bench --scale $(SCALE)
+
+# the job a scheduler runs, per stage: full, one new hour, one new day; appends to docs/benchmarks.md
+bench-job: install
+	$(BIN)/agent-kpis bench --job --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) .venv-traces data target logs dbt_packages

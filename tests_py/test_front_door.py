@@ -19,7 +19,7 @@ from agent_kpis import job
 from agent_kpis.contract import TABLES
 from agent_kpis.generator import GeneratorConfig, generate
 from agent_kpis.publish import publish
-from agent_kpis.validation import validate_publishing
+from agent_kpis.validation import validate_landing, validate_publishing
 from hostile import ORPHAN_TASK, PERSONAL_DATA, HostileFeed, add_hostile_files, valid_lines
 
 from conftest import END_DATE, PROJECT_DIR, columns, query, run_dbt
@@ -253,7 +253,7 @@ def test_no_personal_data_reaches_a_published_table(hostile: Hostile, tmp_path: 
     assert len(quarantine) == 4  # the lines are published, masked
     found = [(secret, cell) for cell in cells if cell for secret in PERSONAL_DATA if secret in str(cell)]
     assert not found
-    report = validate_publishing(hostile.root, hostile.raw, hostile.warehouse)
+    report = validate_publishing(hostile.root, hostile.warehouse)
     assert report.success, [f.line() for f in report.failures]
 
 
@@ -331,14 +331,17 @@ def test_a_cost_no_decimal_can_hold_on_a_real_task_does_not_fail_the_facts(tmp_p
 def test_the_hourly_job_runs_over_the_hostile_feed(
     hostile: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The scheduled job, not only dbt: landing validation tolerates the bad rows, reports the
-    quarantined files, and the run publishes (a real salt, so no demo flag is needed)."""
+    """The scheduled job, not only dbt: landing validation tolerates the bad rows and reports the
+    quarantined files; the next hourly run over the landed feed validates no file again and
+    publishes (a real salt, so no demo flag is needed)."""
     monkeypatch.delenv("AGENT_KPIS_DEMO")
     monkeypatch.setenv("DBT_ENV_SECRET_AGENT_KPIS_PII_SALT", SALT)
+    landing = validate_landing(PROJECT_DIR, hostile.raw)  # as the first run, on an empty warehouse
+    not_read = {rel for rel in hostile.feed.quarantined_files if rel not in hostile.feed.partially_read}
+    assert landing.success and landing.quarantined_files == len(not_read)
     runs = tmp_path / "runs"
     assert job.run_job(PROJECT_DIR, hostile.raw, hostile.warehouse, runs_dir=runs) == job.EXIT_OK
     (run_dir,) = runs.iterdir()
     steps = {s["step"]: s for s in map(json.loads, (run_dir / "run.jsonl").read_text().splitlines())}
-    not_read = {rel for rel in hostile.feed.quarantined_files if rel not in hostile.feed.partially_read}
-    assert steps["landing_validation"]["quarantined_files"] == len(not_read)
+    assert steps["landing_validation"]["files"] == 0 and steps["landing_validation"]["quarantined_files"] == 0
     assert steps["publish"]["status"] == "ok" and steps["end"]["exit_code"] == 0

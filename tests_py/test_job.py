@@ -44,7 +44,7 @@ def good_run(raw: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, 
     return code, warehouse, runs
 
 
-def test_a_good_run_exits_0_and_keeps_its_artifacts(good_run: tuple[int, Path, Path]) -> None:
+def test_a_good_run_exits_0_and_keeps_its_artifacts(raw: Path, good_run: tuple[int, Path, Path]) -> None:
     code, warehouse, runs = good_run
     assert code == job.EXIT_OK
     steps = _steps(runs)
@@ -63,15 +63,94 @@ def test_a_good_run_exits_0_and_keeps_its_artifacts(good_run: tuple[int, Path, P
     run_dir = next(p for p in runs.iterdir() if p.is_dir())
     assert (run_dir / "run_results.json").exists() and (run_dir / "summary.md").exists()
     assert query(warehouse, "select count(*) from marts.fct_tasks")[0][0] > 0
+    # each stage's real cost; a full refresh validates every file and builds everything
+    for step in ("landing_validation", "publishing_validation", "publish"):
+        (record,) = [s for s in steps if s["step"] == step]
+        assert record["seconds"] > 0 and record["cpu_seconds"] > 0 and record["peak_mb"] > 50, record
+    built = next(s for s in steps if s["step"] == "dbt_build" and s["status"] == "ok")
+    assert built["selector"] == "hourly_job" and built["dbt_peak_mb"] > 100 and built["cpu_seconds"] > 1
+    landing = next(s for s in steps if s["step"] == "landing_validation")
+    assert landing["files"] == sum(1 for p in raw.rglob("*") if p.is_file())
+    assert {"unit_test", "seed"} <= _resource_types(run_dir)
 
 
-def test_the_next_run_reuses_the_parse_the_last_one_saved(raw: Path, good_run: tuple[int, Path, Path]) -> None:
+def _resource_types(run_dir: Path) -> set[str]:
+    results = json.loads((run_dir / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[0] for r in results}
+
+
+def test_the_next_run_reuses_the_parse_and_does_only_the_hours_work(
+    raw: Path, good_run: tuple[int, Path, Path]
+) -> None:
+    """Same code, no new file: no file validated, no unit test, seed or test on a seed run;
+    the data tests (one of them on a seed and a model) still do."""
     _, warehouse, runs = good_run
-    assert job.saved_parse(warehouse).exists()
+    assert job.saved_parse(warehouse).exists() and job.built_code(warehouse).exists()
     assert job.run_job(PROJECT_DIR, raw, warehouse, runs_dir=runs) == job.EXIT_OK
     (latest,) = sorted(p for p in runs.iterdir() if p.is_dir())[-1:]
     dbt_log = (latest / "logs" / "dbt.log").read_text()
     assert "Unable to do partial parsing" not in dbt_log and "Partial parsing enabled" in dbt_log
+    steps = _steps(runs)
+    assert next(s for s in steps if s["step"] == "landing_validation")["files"] == 0
+    assert next(s for s in steps if s["step"] == "dbt_build" and s["status"] == "ok")["selector"] == "hourly_new_data"
+    assert "test" in _resource_types(latest) and not _resource_types(latest) & {"unit_test", "seed"}
+    results = json.loads((latest / "run_results.json").read_text())["results"]
+    assert any(r["unique_id"].endswith("assert_verified_success_has_every_required_check_passed") for r in results)
+
+
+def test_the_code_fingerprint_follows_code_seeds_and_vars(tmp_path: Path) -> None:
+    for folder in ("models", "seeds", "docs"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "models" / "m.sql").write_text("select 1")
+    (tmp_path / "seeds" / "s.csv").write_text("a\n1\n")
+    first = job.code_fingerprint(tmp_path, None)
+    (tmp_path / "docs" / "notes.md").write_text("not code")
+    assert job.code_fingerprint(tmp_path, None) == first
+    assert job.code_fingerprint(tmp_path, '{"x": 1}') != first
+    (tmp_path / "seeds" / "s.csv").write_text("a\n2\n")
+    assert job.code_fingerprint(tmp_path, None) != first
+
+
+def test_an_hourly_run_validates_only_the_new_files(tmp_path: Path) -> None:
+    """A new broken file stops the run, named; once it is gone, a new file of another table
+    lands, and task_events (required) counts the rows the warehouse already holds."""
+    raw, warehouse, runs = tmp_path / "raw", tmp_path / "wh" / "w.duckdb", tmp_path / "runs"
+    generate(GeneratorConfig(tasks=300, days=4, seed=5, end_date=END_DATE), raw)
+    assert job.run_job(PROJECT_DIR, raw, warehouse, full_refresh=True, runs_dir=runs) == job.EXIT_OK
+    bad = raw / "task_events" / "late-bad.jsonl"
+    bad.write_text("".join(json.dumps({"event_id": f"x{i}", "event_type": "created"}) + "\n" for i in range(50)))
+    assert job.run_job(PROJECT_DIR, raw, warehouse, runs_dir=runs) == job.EXIT_FEED
+    landing = next(s for s in _steps(runs) if s["step"] == "landing_validation")
+    assert landing["files"] == 1 and f"most in {bad}" in str(landing["failures"])
+    bad.unlink()
+    other = tmp_path / "other"
+    generate(GeneratorConfig(tasks=40, days=1, seed=6, end_date=END_DATE), other)
+    (new,) = sorted((other / "feedback").glob("*.jsonl"))[:1]
+    shutil.copy(new, raw / "feedback" / "late-feedback.jsonl")
+    assert job.run_job(PROJECT_DIR, raw, warehouse, runs_dir=runs) == job.EXIT_OK
+    landing = next(s for s in _steps(runs) if s["step"] == "landing_validation")
+    assert landing["files"] == 1 and landing["status"] == "ok"
+
+
+def test_dbt_killed_by_sigkill_exits_8(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel's out-of-memory killer sends SIGKILL: a dbt that dies of it is routed to its
+    own exit code, not to a build failure."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "dbt").write_text("#!/bin/sh\nkill -9 $$\n")
+    (fake / "dbt").chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake / "python"))
+    runs = tmp_path / "runs"
+    assert job.run_job(PROJECT_DIR, raw, tmp_path / "w.duckdb", full_refresh=True, runs_dir=runs) == job.EXIT_MEMORY
+    end = _steps(runs)[-1]
+    assert end["status"] == "memory" and "SIGKILL" in str(end["error"])
+
+
+def test_duckdb_out_of_memory_exits_8(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_KPIS_MEMORY_LIMIT", "1MB")
+    runs = tmp_path / "runs"
+    assert job.run_job(PROJECT_DIR, raw, tmp_path / "w.duckdb", full_refresh=True, runs_dir=runs) == job.EXIT_MEMORY
+    assert "Out of Memory" in str(_steps(runs)[-1]["error"])
 
 
 def test_stop_the_line_exits_4_when_the_operator_asks(

@@ -62,8 +62,8 @@ def test_landing_requires_only_required_tables_and_tolerates_a_few_future_rows(t
 def test_publishing_passes_the_demo_and_fails_an_out_of_range_rate_or_personal_data(
     demo: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    raw, wh = demo
-    ok = validate_publishing(tmp_path, raw, wh)
+    _, wh = demo
+    ok = validate_publishing(tmp_path, wh)
     assert ok.success, [f.line() for f in ok.failures]
     broken = tmp_path / "broken.duckdb"
     shutil.copy(wh, broken)
@@ -84,7 +84,7 @@ def test_publishing_passes_the_demo_and_fails_an_out_of_range_rate_or_personal_d
         ['{"event_id":"e","customer\\u005fid": 12345}'],
     )
     con.close()
-    failed = _failed(validate_publishing(tmp_path, raw, broken))
+    failed = _failed(validate_publishing(tmp_path, broken))
     assert ("kpi_scorecard__rates", "expect_column_values_to_be_between", "value") in failed
     for column in ("has_email", "has_phone", "has_ssn", "has_card", "has_personal_data_key", "is_raw_customer_id"):
         assert ("published_strings", "expect_column_values_to_be_in_set", column) in failed, column

@@ -170,7 +170,7 @@ def test_a_feed_of_traces_alone_publishes(built: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     for fw in FRAMEWORKS:
         shutil.copytree(FIXTURES / fw / "raw", raw, dirs_exist_ok=True)
-    report = validate_publishing(tmp_path, raw, built)
+    report = validate_publishing(tmp_path, built)
     assert report.success, [f.line() for f in report.failures]
     days = query(built, "select count(*), count(distinct backlog_date), min(open_tasks) from marts.kpi_backlog_daily")
     span = query(built, "select datediff('day', min(created_date), max(coalesce(resolved_date, created_date))) + 1"
@@ -342,7 +342,7 @@ def test_the_demo_world_as_traces_equals_the_contract_route(tmp_path: Path) -> N
     assert len(scorecards[0]) == len(scorecards[1]) > 300
     for a, b in zip(*scorecards, strict=True):
         assert a[:3] == b[:3] and (a[3] == b[3] or abs(a[3] - b[3]) <= 1e-9 * max(1.0, abs(a[3]))), (a, b)
-    report = validate_publishing(tmp_path, tmp_path / "otlp" / "raw", warehouses["otlp"])
+    report = validate_publishing(tmp_path, warehouses["otlp"])
     assert report.success, [f.line() for f in report.failures]
 
 

@@ -22,6 +22,7 @@ import duckdb
 
 from agent_kpis import settings
 from agent_kpis.generator import FORMATS, FaultRates, GeneratorConfig, generate
+from agent_kpis.job import EXIT_MEANINGS
 from agent_kpis.settings import DEMO_ENV, PROJECT_DIR, dbt_var, publish_dir, raw_root, warehouse_path
 
 
@@ -99,7 +100,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if not warehouse.exists():
                 print(f"validation publishing: no warehouse at {warehouse}: run dbt build first", file=sys.stderr)
                 return 1
-            reports.append(validate_publishing(PROJECT_DIR, raw, warehouse))
+            reports.append(validate_publishing(PROJECT_DIR, warehouse))
     except FeedError as exc:
         print(f"validation landing: FAILED: {exc}", file=sys.stderr)
         return 2
@@ -124,7 +125,7 @@ def cmd_conventions(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from agent_kpis.bench import main as bench_main
 
-    return bench_main(args.scale, args.days, Path(args.workdir) / f"{args.scale}")
+    return bench_main(args.scale, args.days, Path(args.workdir) / f"{'job-' if args.job else ''}{args.scale}", args.job)
 
 
 def _demo(args: argparse.Namespace) -> None:
@@ -238,12 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--scale", type=int, default=100_000, help="tasks")
     k.add_argument("--days", type=int, default=30, help="days the tasks are spread over (default 30)")
     k.add_argument("--workdir", default=str(settings.bench_dir()), help="where files and warehouses go")
+    k.add_argument("--job", action="store_true", help="time `agent-kpis run` per stage: full, new hour, new day")
     k.set_defaults(func=cmd_bench)
     r = sub.add_parser(
         "run",
         help="scheduled job: landing validation, dbt build, publishing validation, publish, stop-the-line;"
-        " exit 0 ok, 1 internal error, 2 feed, 3 build, 4 stop-the-line, 5 publish, 6 busy, 7 configuration,"
-        " 128+N stopped by signal N",
+        f" exit {', '.join(f'{code} {name}' for code, name in enumerate(EXIT_MEANINGS))}, 128+N stopped by signal N",
     )
     r.add_argument("--raw-root", help="raw root (default $AGENT_KPIS_RAW_ROOT or data/raw)")
     r.add_argument("--duckdb", help="warehouse file (default $AGENT_KPIS_DUCKDB)")

@@ -5,9 +5,16 @@ run, so the JSON in ``gx/expectations`` is always what runs. GX 1.24's SQL datas
 fails on DuckDB (docs/decisions.md), so every table is read with DuckDB into a pandas
 DataFrame and validated through a pandas dataframe asset. The landing gate reads the files
 through the same landing plan as dbt (landing/plan.py), so it sees what dbt will read.
-Row-level landing expectations carry a tolerance (``mostly``): a feed with a few bad rows
-lands (they are quarantined by dbt), a broken feed does not. Only the tables named in
-AGENT_KPIS_REQUIRED_TABLES (default task_events) may not be empty.
+Given the warehouse, the landing gate reads only the files the warehouse has not landed yet
+(an hourly run validates the hour, not the history). Row-level landing expectations carry a
+tolerance (``mostly``): a feed with a few bad rows lands (they are quarantined by dbt), a
+broken feed does not. Only the tables named in AGENT_KPIS_REQUIRED_TABLES (default
+task_events) may not be empty, counting the rows the warehouse already holds.
+
+The publishing gate reads from each mart only the columns its expectations name; the
+personal-data and customer-id checks run in DuckDB first (the patterns are RE2, as in dbt,
+and raw customer ids come from the warehouse's own landing views), and only the cells they
+flag reach Python for the exact rules (the Luhn check, masked personal-data keys).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +35,8 @@ from agent_kpis import kpi_catalog
 from agent_kpis.contract import TABLES, TRACE_TABLES
 from agent_kpis.landing.duckdb_plugin import register_functions
 from agent_kpis.landing.plan import landing_plan
-from agent_kpis.privacy import card_numbers, personal_data_found
+from agent_kpis.landing.sql import identifier, literal
+from agent_kpis.privacy import card_numbers, personal_data_found, personal_data_keys, personal_data_patterns
 from agent_kpis.runtime import file_lock
 from agent_kpis.settings import dbt_var, required_tables
 
@@ -90,8 +99,9 @@ class ValidationReport:
     tables: int = 0
     expectations: int = 0
     failures: list[Failure] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # the Great Expectations run alone; the job logs the whole stage
     quarantined_files: int = 0
+    files: int | None = None  # landing: the files validated (new ones only, given the warehouse)
 
     @property
     def success(self) -> bool:
@@ -103,9 +113,54 @@ class FeedError(RuntimeError):
     """The raw root cannot be read as a feed (missing, unreadable, none of the table folders)."""
 
 
-def _landing_connection(raw_root: Path) -> tuple[duckdb.DuckDBPyConnection, int]:
+@dataclass
+class Landed:
+    """What a warehouse has landed already: read_method and column types by file, and the rows
+    read per raw table by its last build."""
+
+    methods: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str | None] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def landed_in(warehouse: Path | None) -> Landed | None:
+    """The warehouse's landed files (None without a warehouse or before its first landing:
+    then every file is new)."""
+    if warehouse is None or not warehouse.exists():
+        return None
+    schema = str(dbt_var("raw_schema"))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = {
+            (r[0], r[1])
+            for r in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        }
+        if (schema, "probed_files") not in tables:
+            return None
+        landed = Landed()
+        probed = identifier(schema) + ".probed_files"
+        recorded = con.execute(
+            "select count(*) from information_schema.columns where table_schema = ? and table_name = 'probed_files'"
+            " and column_name = 'column_types'",
+            [schema],
+        ).fetchone()[0]  # type: ignore[index]
+        types = "column_types" if recorded else "null"  # a warehouse from before they were recorded
+        files = con.execute(f"select source_file, read_method, {types} from {probed}").fetchall()
+        for path, method, types in files:
+            landed.methods[path], landed.columns[path] = method, types
+        summaries = [("dq_ingestion_summary", "rows_read"), ("dq_trace_ingestion_summary", "lines_read")]
+        for mart, column in summaries:
+            if ("marts", mart) in tables:
+                landed.rows.update(dict(con.execute(f"select raw_table, {column} from marts.{mart}").fetchall()))
+        return landed
+    finally:
+        con.close()
+
+
+def _landing_connection(raw_root: Path, landed: Landed | None) -> tuple[duckdb.DuckDBPyConnection, int, int]:
     """An in-memory DuckDB with the landing relations dbt would see (the same plan, see
-    landing/plan.py), and the number of files not read at all."""
+    landing/plan.py) over the files not yet `landed` (all when None), the number of files not
+    read at all and the number of files in the relations."""
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     register_functions(con)
@@ -113,10 +168,12 @@ def _landing_connection(raw_root: Path) -> tuple[duckdb.DuckDBPyConnection, int]
         raw_root,
         [*TABLES, *TRACE_TABLES],
         LANDING_SCHEMA,
-        known={},
+        known=landed.methods if landed else {},
         allow_empty=bool(dbt_var("allow_empty_feed")),
         max_line_bytes=int(dbt_var("raw_max_line_bytes")),
         future_tolerance_hours=int(dbt_var("future_timestamp_tolerance_hours")),
+        known_columns=landed.columns if landed else None,
+        only_new=landed is not None,
     )
     if plan.error:
         con.close()
@@ -124,13 +181,15 @@ def _landing_connection(raw_root: Path) -> tuple[duckdb.DuckDBPyConnection, int]
     for statement in plan.statements:
         con.execute(statement)
     not_read = sum(1 for _, probe in plan.new_files if probe.read_method == "none")
-    return con, not_read
+    files = con.execute(f"select count(*) from {LANDING_SCHEMA}.landed_files").fetchone()[0]  # type: ignore[index]
+    return con, not_read, int(files)
 
 
-def landing_frames(raw_root: Path) -> tuple[dict[str, pd.DataFrame], int]:
-    """One DataFrame per raw table (every contract field as text plus parse and range helpers),
-    and the number of files quarantined whole."""
-    con, quarantined_files = _landing_connection(raw_root)
+def landing_frames(raw_root: Path, landed: Landed | None = None) -> tuple[dict[str, pd.DataFrame], int, int]:
+    """One DataFrame per raw table (every contract field as text plus parse and range helpers)
+    of the files not yet `landed` (every file when None), the number of files quarantined whole
+    and the number of files read."""
+    con, quarantined_files, files = _landing_connection(raw_root, landed)
     tolerance = int(dbt_var("future_timestamp_tolerance_hours")) * 3600
     frames: dict[str, pd.DataFrame] = {}
     try:
@@ -171,14 +230,59 @@ def landing_frames(raw_root: Path) -> tuple[dict[str, pd.DataFrame], int]:
             """).df()
     finally:
         con.close()
-    sizes = {table: len(frame) for table, frame in frames.items()}
+    held = landed.rows if landed else {}
+    sizes = {table: len(frame) + int(held.get(table) or 0) for table, frame in frames.items()}
     frames["required_tables"] = pd.DataFrame(
         [{"tables": "|".join(group), "rows": sum(sizes.get(t, 0) for t in group)} for group in required_tables()]
     )
-    return frames, quarantined_files
+    return frames, quarantined_files, files
 
 
-def _published_strings(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.DataFrame:
+# the columns the publishing suite reads of each mart (nothing else is loaded)
+PUBLISHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kpi_scorecard": ("kpi_name", "period_grain", "value"),
+    "kpi_by_cohort": ("kpi_name", "value"),
+    "fct_tasks": ("model_cost_usd", "human_cost_usd", "total_cost_usd", "human_minutes"),
+    "fct_tool_calls": ("duration_ms",),
+    "kpi_release_impact": ("p_value",),
+    "kpi_backlog_daily": ("open_tasks",),
+    "dq_data_quality_flags": ("flagged_share",),
+}
+RAW_CUSTOMER_IDS = "raw_customer_ids"
+
+
+def _raw_customer_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """A temp table of the customer ids in clear, read in DuckDB from the warehouse's landing
+    view of task_events (empty when the warehouse has none)."""
+    schema = str(dbt_var("raw_schema"))
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'task_events'",
+        [schema],
+    ).fetchone()[0]  # type: ignore[index]
+    if not found:
+        con.execute(f"create or replace temp table {RAW_CUSTOMER_IDS} (customer_id varchar)")
+        return
+    text = (  # nested cases: the JSON functions see only valid JSON (a CASE keeps its order)
+        'case when landed_fields is not null then landed_fields."customer_id"'
+        " when landing_error is null and json_valid(raw_line) then"
+        " case when json_type(raw_line) = 'OBJECT' then json_extract_string(raw_line, '$.customer_id') end end"
+    )
+    con.execute(f"""
+        create or replace temp table {RAW_CUSTOMER_IDS} as
+        select distinct nullif(trim({text}), '') as customer_id from {identifier(schema)}.task_events
+    """)
+
+
+def _flagged_strings(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.DataFrame:
+    """The distinct published text cells that a personal-data pattern, a personal-data key or
+    a raw customer id may be in, found in DuckDB; a superset of what the exact rules flag."""
+    quoted_key = '"(' + "|".join(re.escape(k) for k in personal_data_keys()) + ')"'
+    suspect = " or ".join([
+        *(f"regexp_matches(cell, {literal(pattern)})" for pattern in personal_data_patterns().values()),
+        f"regexp_matches(cell, {literal(quoted_key)})",
+        "contains(cell, '\\u')",  # a key written with JSON escapes (customer\u005fid)
+        f"cell in (select customer_id from {RAW_CUSTOMER_IDS})",
+    ])  # fmt: skip
     parts = []
     for name in marts:
         text_cols = [
@@ -190,13 +294,19 @@ def _published_strings(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.D
             ).fetchall()
         ]
         for col in text_cols:
-            cells = con.execute(f'select distinct "{col}"::varchar from marts."{name}" where "{col}" is not null')
-            parts.append(pd.DataFrame({"mart": name, "column_name": col, "cell": [r[0] for r in cells.fetchall()]}))
+            cells = con.execute(f"""
+                select cell from (
+                    select distinct {identifier(col)}::varchar as cell from marts.{identifier(name)}
+                    where {identifier(col)} is not null
+                ) as cells where {suspect}
+            """).fetchall()
+            parts.append(pd.DataFrame({"mart": name, "column_name": col, "cell": [r[0] for r in cells]}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["mart", "column_name", "cell"])
 
 
-def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, pd.DataFrame]:
-    """DataFrames of what the marts publish, plus derived frames the publishing suite needs."""
+def published_frames(warehouse: Path) -> dict[str, pd.DataFrame]:
+    """DataFrames of what the marts publish (the columns the suite reads), plus derived frames
+    the publishing suite needs."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         marts = [
@@ -205,7 +315,13 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
                 "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
             ).fetchall()
         ]
-        frames = {name: con.execute(f'select * from marts."{name}"').df() for name in marts}
+        frames = {
+            name: con.execute(
+                f"select {', '.join(identifier(c) for c in PUBLISHED_COLUMNS[name])} from marts.{identifier(name)}"
+            ).df()
+            for name in marts
+            if name in PUBLISHED_COLUMNS
+        }
         counts = {
             # both inputs: the contract's rows and those traces carry
             "stg_tool_calls": con.execute("select count(*) from intermediate.int_tool_calls_unioned").fetchone()[0],  # type: ignore[index]
@@ -213,7 +329,12 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
                 "select count(distinct task_id) from intermediate.int_task_events_unioned"
             ).fetchone()[0],  # type: ignore[index]
         }
-        published = _published_strings(con, marts)
+        _raw_customer_ids(con)
+        published = _flagged_strings(con, marts)
+        raw_ids = {r[0] for r in con.execute(
+            f"select customer_id from {RAW_CUSTOMER_IDS} where customer_id in (select unnest(?))",
+            [sorted(set(published["cell"]))],
+        ).fetchall()}  # fmt: skip
     finally:
         con.close()
     published["source_file"] = published["mart"] + "." + published["column_name"]
@@ -222,7 +343,7 @@ def published_frames(warehouse: Path, raw_customer_ids: set[str]) -> dict[str, p
     for kind in ("email", "phone", "ssn", "personal_data_key"):
         published[f"has_{kind}"] = kinds.map(lambda found, k=kind: k in found)
     published["has_card"] = ~is_key_column & published["cell"].map(lambda cell: bool(card_numbers(str(cell))))
-    published["is_raw_customer_id"] = published["cell"].isin(raw_customer_ids)
+    published["is_raw_customer_id"] = published["cell"].isin(raw_ids)
     frames["published_strings"] = published
     for mart in ("kpi_scorecard", "kpi_by_cohort"):
         if mart in frames:
@@ -386,22 +507,19 @@ def _gx_lock(project_dir: Path) -> Any:
     return file_lock(project_dir / "gx" / "uncommitted" / ".lock")
 
 
-def validate_landing(project_dir: Path, raw_root: Path) -> ValidationReport:
-    """Raises FeedError when the raw root cannot be read as a feed."""
-    frames, quarantined_files = landing_frames(raw_root)
+def validate_landing(project_dir: Path, raw_root: Path, warehouse: Path | None = None) -> ValidationReport:
+    """The files under raw_root that `warehouse` has not landed yet (all of them without a
+    warehouse). Raises FeedError when the raw root cannot be read as a feed."""
+    frames, quarantined_files, files = landing_frames(raw_root, landed_in(warehouse))
     with _gx_lock(project_dir):
         suites = {t: _landing_expectations(t) for t in [*TABLES, *TRACE_TABLES, "required_tables"]}
         report = _run(_context(project_dir), "landing", frames, suites)
-    report.quarantined_files = quarantined_files
+    report.quarantined_files, report.files = quarantined_files, files
     return report
 
 
-def validate_publishing(project_dir: Path, raw_root: Path, warehouse: Path) -> ValidationReport:
-    try:
-        ids = set(landing_frames(raw_root)[0]["task_events"]["customer_id"].dropna())
-    except FeedError:
-        ids = set()
-    frames = published_frames(warehouse, ids)
+def validate_publishing(project_dir: Path, warehouse: Path) -> ValidationReport:
+    frames = published_frames(warehouse)
     with _gx_lock(project_dir):
         return _run(_context(project_dir), "publishing", frames, _publishing_expectations(frames))
 

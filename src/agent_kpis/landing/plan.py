@@ -77,10 +77,12 @@ def landing_plan(
     max_line_bytes: int = 16 * 1024 * 1024,
     future_tolerance_hours: int = 24,
     known_columns: Mapping[str, str | None] | None = None,
+    only_new: bool = False,
 ) -> LandingPlan:
     """known: read_method of every file already in probed_files, by path; known_columns: the
     column_types recorded for them (a file probed before they were recorded has none: its
-    footer is read now and recorded)."""
+    footer is read now and recorded). only_new: landed_files and the views hold only the
+    files not in `known` (what the landing validator checks on an incremental run)."""
     tables = list(tables)
     problem = root_problem(root, tables, allow_empty)
     if problem:
@@ -100,6 +102,7 @@ def landing_plan(
             probe = _probe(raw, max_line_bytes)
             plan.new_files.append((raw, probe))
             methods[raw.path] = probe.read_method
+    scope = [raw for raw, _ in plan.new_files] if only_new else present
     for raw, probe in plan.new_files:
         if probe.read_method == "salvage":
             # delete first: a run that died between salvaging and recording probes again
@@ -113,15 +116,15 @@ def landing_plan(
     plan.statements += [f"insert into {probed} values {', '.join(chunk)}" for chunk in _chunks(rows, INSERT_BATCH)]
     columns = {path: types for path, types in (known_columns or {}).items() if types}
     columns.update({raw.path: probe.column_types for raw, probe in plan.new_files if probe.column_types})
-    unrecorded = [raw.path for raw in present if raw.file_format == "parquet" and methods[raw.path] == "native"
+    unrecorded = [raw.path for raw in scope if raw.file_format == "parquet" and methods[raw.path] == "native"
                   and raw.path not in columns]  # fmt: skip
     for path, types in parquet_columns(unrecorded).items():
         columns[path] = types
         plan.statements.append(
             f"update {probed} set column_types = {literal(types)} where source_file = {literal(path)}"
         )
-    if present:
-        listing = ", ".join(f"({literal(raw.path)})" for raw in present)
+    if scope:
+        listing = ", ".join(f"({literal(raw.path)})" for raw in scope)
         plan.statements.append(
             f"create or replace table {landed} as select probed.* from {probed} as probed"
             f" inner join (values {listing}) as present (source_file) on probed.source_file = present.source_file"
@@ -131,7 +134,7 @@ def landing_plan(
     for table in tables:
         files = [
             LandedFile(raw.path, raw.file_format, methods[raw.path], _types(columns.get(raw.path)))
-            for raw in present
+            for raw in scope
             if raw.raw_table == table and raw.file_format is not None
         ]
         fields = [ContractField(f.name, f.type) for f in CONTRACT_TABLES.get(table, ())] or None

@@ -75,10 +75,10 @@ def raw_telemetry(context: AssetExecutionContext) -> Iterator[Any]:
     from agent_kpis.privacy import SaltRefused, check_salt
     from agent_kpis.validation import FeedError, validate_landing
 
-    raw, _, _ = _paths()
+    raw, warehouse, _ = _paths()
     try:
         check_salt()
-        report = validate_landing(PROJECT_DIR, raw)
+        report = validate_landing(PROJECT_DIR, raw, warehouse)
     except (SaltRefused, FeedError) as exc:
         raise Failure(description=str(exc)) from exc
     context.log.info(f"landing: {report.expectations} expectations, {len(report.failures)} failures")
@@ -135,8 +135,8 @@ def _published_marts(marts: list[AssetKey]) -> Any:
         from agent_kpis.publish import publish
         from agent_kpis.validation import validate_publishing
 
-        raw, warehouse, published = _paths()
-        report = validate_publishing(PROJECT_DIR, raw, warehouse)
+        _, warehouse, published = _paths()
+        report = validate_publishing(PROJECT_DIR, warehouse)
         if not report.success:
             raise Failure(
                 description="publishing validation failed: the previous snapshot stays published",
